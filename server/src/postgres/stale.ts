@@ -1,0 +1,94 @@
+// Recovery after a crash: a postmaster.pid whose pid is dead or belongs to another program,
+// a postmaster that outlived its Gatehouse, and backends orphaned by a killed postmaster.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { isProcessAlive, listPids, processCwd, processExecutable, procfsAvailable } from '../appliance/processes.ts';
+
+export interface StaleRecoveryResult {
+  stoppedPostmaster: number | null;
+  removedPidFile: boolean;
+  killedOrphans: number[];
+}
+
+/** Pid recorded on the first line of postmaster.pid, or null. */
+export function readPostmasterPid(pgDataDir: string): number | null {
+  try {
+    const first = fs.readFileSync(path.join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+    const pid = Number(first);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A process belongs to this cluster when it runs a postgres binary with the cluster's data dir as its working dir. */
+export function isClusterProcess(pid: number, pgDataDir: string): boolean {
+  const exe = processExecutable(pid);
+  const cwd = processCwd(pid);
+  if (exe === null || cwd === null) return false;
+  return path.basename(exe.replace(/ \(deleted\)$/, '')) === 'postgres' && path.resolve(cwd) === path.resolve(pgDataDir);
+}
+
+export function clusterProcesses(pgDataDir: string): number[] {
+  return listPids().filter((pid) => pid !== process.pid && isClusterProcess(pid, pgDataDir));
+}
+
+export async function recoverStaleCluster(pgDataDir: string, logger: Logger, stopTimeoutMs: number): Promise<StaleRecoveryResult> {
+  const result: StaleRecoveryResult = { stoppedPostmaster: null, removedPidFile: false, killedOrphans: [] };
+  const pid = readPostmasterPid(pgDataDir);
+  if (pid !== null && isProcessAlive(pid)) {
+    if (!procfsAvailable()) {
+      // Without /proc we cannot tell a live postmaster from a reused pid; PostgreSQL's own check decides.
+      return result;
+    }
+    if (isClusterProcess(pid, pgDataDir)) {
+      logger.warn({ pid }, 'a PostgreSQL left running by an earlier Gatehouse is still up; stopping it (fast shutdown) before starting afresh');
+      await stopProcess(pid, stopTimeoutMs);
+      result.stoppedPostmaster = pid;
+    } else {
+      // The pid was reused by another program; PostgreSQL would refuse to start because of it.
+      logger.warn({ pid, executable: processExecutable(pid) }, 'postmaster.pid names a pid that now belongs to another program; removing the stale file');
+      fs.rmSync(path.join(pgDataDir, 'postmaster.pid'), { force: true });
+      result.removedPidFile = true;
+    }
+  }
+  if (procfsAvailable()) {
+    // Backends of a postmaster killed with SIGKILL keep the shared memory attached, and a new postmaster refuses to start until they are gone.
+    const orphans = clusterProcesses(pgDataDir);
+    for (const orphan of orphans) {
+      try {
+        process.kill(orphan, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    if (orphans.length > 0) {
+      logger.warn({ pids: orphans }, 'ended PostgreSQL processes orphaned by an earlier crash');
+      await waitUntil(() => orphans.every((p) => !isProcessAlive(p) || !isClusterProcess(p, pgDataDir)), 5_000);
+    }
+    result.killedOrphans = orphans;
+  }
+  return result;
+}
+
+/** SIGINT (PostgreSQL's fast shutdown), then SIGQUIT, then SIGKILL. */
+export async function stopProcess(pid: number, timeoutMs: number): Promise<void> {
+  for (const [signal, wait] of [['SIGINT', timeoutMs], ['SIGQUIT', 2_000], ['SIGKILL', 2_000]] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    if (await waitUntil(() => !isProcessAlive(pid), wait)) return;
+  }
+}
+
+export async function waitUntil(check: () => boolean, timeoutMs: number, intervalMs = 25): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return check();
+}
