@@ -18,6 +18,7 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ minLength: 1, default: D.DEFAULT_HTTP_HOST, description: 'address the HTTP server binds to' }),
         port: Port(D.DEFAULT_HTTP_PORT, 'HTTP port; 0 picks a free one'),
         drainTimeoutMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5_000 }),
+        metricsFromLan: Type.Boolean({ default: false, description: 'serve /metrics to non-loopback callers' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -102,7 +103,7 @@ export function loadConfig(dataDir: string, sources: ConfigSources): Readonly<Co
 
   const filePath = sources.file ?? sources.env.GATEHOUSE_CONFIG ?? defaultConfigFile(dataDir);
   if (filePath !== undefined) {
-    for (const [key, value] of flatten(readConfigFile(filePath, sources.file !== undefined || sources.env.GATEHOUSE_CONFIG !== undefined))) {
+    for (const [key, value] of (readConfigFile(filePath, sources.file !== undefined || sources.env.GATEHOUSE_CONFIG !== undefined))) {
       origins.set(key, { value, from: `config file ${filePath}` });
     }
   }

@@ -2,6 +2,7 @@
 // Session-level locks live on one dedicated direct connection per process (never a pooled one,
 // where a lock would follow the connection to whoever borrows it next), and a handle can only be
 // released once, by its holder: an unlock is never sent for a lock this process does not hold.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -55,6 +56,8 @@ export class LockManager {
     try {
       const client = await this.connection();
       const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY_SQL}) AS ok`, [name]);
+      // The connection closed (or the manager did) while the query ran: whatever it took went with the session.
+      if (this.client !== client) throw new Error(`the lock connection closed while taking the lock "${name}"`);
       if (!rows[0]?.ok) {
         this.local.delete(name);
         this.stats.contended++;
@@ -71,21 +74,26 @@ export class LockManager {
     }
   }
 
-  /** Waits up to timeoutMs for the lock. Waiting polls, so the one lock connection is never blocked. */
+  /**
+   * Waits up to timeoutMs for the lock. Waiting polls, so the one lock connection is never blocked.
+   * The last try is made at the deadline, so a lock freed just before it is still taken.
+   */
   async acquire(name: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<LockHandle> {
     const deadline = Date.now() + options.timeoutMs;
     let delay = 5;
     for (;;) {
+      options.signal?.throwIfAborted();
       const handle = await this.tryAcquire(name);
       if (handle) return handle;
-      options.signal?.throwIfAborted();
-      if (Date.now() + delay > deadline) throw new LockTimeoutError(name, options.timeoutMs);
-      await new Promise((r) => setTimeout(r, delay));
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new LockTimeoutError(name, options.timeoutMs);
+      // An abort ends the wait at once, with the signal's reason.
+      await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(() => options.signal?.throwIfAborted());
       delay = Math.min(delay * 2, 200);
     }
   }
 
-  /** Runs fn while holding the lock; returns undefined without running it when the lock is busy. */
+  /** Runs fn while holding the lock; returns { ran: false } without running it when the lock is busy. */
   async runExclusive<T>(name: string, fn: (signal: AbortSignal) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
     const handle = await this.tryAcquire(name);
     if (!handle) return { ran: false };
@@ -117,9 +125,33 @@ export class LockManager {
     if (this.local.get(handle.name) !== handle || client !== this.client) return false;
     this.local.delete(handle.name);
     this.stats.held = this.heldCount();
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL}) AS ok`, [handle.name]);
-    if (!rows[0]?.ok) this.logger.error({ lock: handle.name }, 'PostgreSQL says this process did not hold a lock it had recorded as held');
-    return rows[0]?.ok ?? false;
+    let ok: boolean;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL}) AS ok`, [handle.name]);
+      ok = rows[0]?.ok ?? false;
+    } catch (error) {
+      // The connection died under the unlock (its locks went with it), or it is in a state we cannot trust:
+      // end the session either way, so that no lock this process no longer tracks can outlive it.
+      this.lose(client, error as Error);
+      await client.end().catch(() => undefined);
+      return false;
+    }
+    if (!ok) this.logger.error({ lock: handle.name }, 'PostgreSQL says this process did not hold a lock it had recorded as held');
+    return ok;
+  }
+
+  /** Forgets a connection that closed: every lock it held is released by PostgreSQL, so its handles are lost. */
+  private lose(client: pg.Client, error?: Error): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.stats.connectionLosses++;
+    const lost = [...this.local.entries()].filter((entry): entry is [string, Handle] => entry[1] !== 'pending');
+    for (const [name, handle] of lost) {
+      handle.markLost();
+      this.local.delete(name);
+    }
+    this.stats.held = this.heldCount();
+    if (!this.closed) this.logger.error({ err: error, lost: lost.map(([name]) => name) }, 'the lock connection was lost; its locks are released');
   }
 
   private async connection(): Promise<pg.Client> {
@@ -127,20 +159,17 @@ export class LockManager {
     if (!this.connecting) {
       this.connecting = (async () => {
         const client = await this.connect();
-        const onGone = (error?: Error) => {
-          if (this.client !== client) return;
-          this.client = null;
-          this.stats.connectionLosses++;
-          const lost = [...this.local.entries()].filter(([, v]) => v !== 'pending');
-          for (const [name, value] of lost) {
-            (value as Handle).markLost();
-            this.local.delete(name);
-          }
-          this.stats.held = this.heldCount();
-          if (!this.closed) this.logger.error({ err: error, lost: lost.map(([n]) => n) }, 'the lock connection was lost; its locks are released');
-        };
-        client.on('error', onGone);
-        client.on('end', () => onGone());
+        if (this.closed) {
+          // close() ran while this connection was being opened: nobody would ever end it.
+          await client.end().catch(() => undefined);
+          throw new Error('the lock manager is closed');
+        }
+        client.on('error', (error) => {
+          this.lose(client, error);
+          // An error event may leave the socket open; end it so the session, and any lock on it, is surely gone.
+          client.end().catch(() => undefined);
+        });
+        client.on('end', () => this.lose(client));
         this.client = client;
         return client;
       })().finally(() => {

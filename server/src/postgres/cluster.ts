@@ -53,6 +53,11 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
     this.logFile = path.join(options.dataDir, 'logs', 'postgres.log');
   }
 
+  /** The PostgreSQL version, known once start() has found the binaries. */
+  get version(): string | null {
+    return this.binaries?.version ?? null;
+  }
+
   get pid(): number | null {
     return this.child?.pid ?? null;
   }
@@ -118,7 +123,8 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
     while (Date.now() < deadline) {
       if (spawnError || exited) {
         const reason = spawnError ? errorMessage(spawnError) : `it exited with ${describeExit(exited!)}`;
-        throw new ApplianceError('postgres_start_failed', `PostgreSQL did not start: ${reason}.\nLast lines of ${this.logFile}:\n${this.logSince(startOffset)}`);
+        const tail = this.logSince(startOffset);
+        throw new ApplianceError('postgres_start_failed', `PostgreSQL did not start: ${reason}.\nLast lines of ${this.logFile}:\n${tail}${diskHint(tail) ? `\n${diskHint(tail)}` : ''}`);
       }
       const probe = new pg.Client({ ...connection, connectionTimeoutMillis: 1_000 });
       try {
@@ -139,12 +145,12 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
     throw new ApplianceError('postgres_start_timeout', `PostgreSQL did not accept connections within ${this.options.startTimeoutMs} ms (last error: ${lastError}). It has been stopped.\nLast lines of ${this.logFile}:\n${this.logSince(startOffset)}`);
   }
 
-  /** Fast shutdown: active transactions roll back, committed data is flushed. */
-  async stop(): Promise<void> {
+  /** Fast shutdown: active transactions roll back, committed data is flushed. `immediate` skips to SIGQUIT (crash recovery at next start). */
+  async stop(options: { immediate?: boolean } = {}): Promise<void> {
     const child = this.child;
     if (!child?.pid) return;
     this.stopping = true;
-    await stopProcess(child.pid, this.options.stopTimeoutMs);
+    await stopProcess(child.pid, this.options.stopTimeoutMs, options.immediate);
     await waitUntil(() => this.child !== child, 1_000);
     this.child = null;
   }
@@ -194,7 +200,8 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
     try {
       const output = await run(this.binaries!.initdb, ['-D', scratch, '-U', DATABASE_SUPERUSER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-instructions'], this.runAs, 60_000);
       if (output.code !== 0) {
-        throw new ApplianceError('postgres_init_failed', `initdb failed (exit ${output.code}):\n${output.text.split('\n').slice(-15).join('\n')}\nNothing else was changed; fix the cause and start again.`);
+        fs.rmSync(scratch, { recursive: true, force: true });
+        throw new ApplianceError('postgres_init_failed', `initdb failed (exit ${output.code}):\n${output.text.split('\n').slice(-15).join('\n')}\n${diskHint(output.text) ?? 'Nothing else was changed; fix the cause and start again.'}`);
       }
     } finally {
       fs.rmSync(pwFile, { force: true });
@@ -221,6 +228,11 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
       await client.end();
     }
   }
+}
+
+function diskHint(text: string): string | undefined {
+  if (/No space left on device|could not extend file|disk full/i.test(text)) return 'The disk is full: free some space on it and start again.';
+  return undefined;
 }
 
 function postgresEnv(): NodeJS.ProcessEnv {

@@ -73,8 +73,9 @@ export async function recoverStaleCluster(pgDataDir: string, logger: Logger, sto
 }
 
 /** SIGINT (PostgreSQL's fast shutdown), then SIGQUIT, then SIGKILL. */
-export async function stopProcess(pid: number, timeoutMs: number): Promise<void> {
-  for (const [signal, wait] of [['SIGINT', timeoutMs], ['SIGQUIT', 2_000], ['SIGKILL', 2_000]] as const) {
+export async function stopProcess(pid: number, timeoutMs: number, immediate = false): Promise<void> {
+  const steps = [['SIGINT', timeoutMs], ['SIGQUIT', 2_000], ['SIGKILL', 2_000]] as const;
+  for (const [signal, wait] of immediate ? steps.slice(1) : steps) {
     try {
       process.kill(pid, signal);
     } catch {

@@ -1,0 +1,240 @@
+// `gatehouse serve`: data dir lock, config, PostgreSQL (embedded or external), migrations, platform,
+// HTTP, one ready line; and the reverse on SIGINT/SIGTERM, within shutdown.timeoutMs.
+import net from 'node:net';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ApplianceError, errorMessage } from './errors.ts';
+import { ensureDataDir, lockDataDir, type DataDirLock } from './data-dir.ts';
+import type { Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { EmbeddedCluster } from '../postgres/cluster.ts';
+import { connectionConfig, targetFromUrl, type DatabaseTarget } from '../db/pool.ts';
+import { latestVersion, migrate } from '../db/migrate.ts';
+import { createPlatform, type Platform } from '../platform/index.ts';
+import { createMetrics } from '../platform/metrics.ts';
+import { buildServer } from '../http/app.ts';
+
+export interface ServeOptions {
+  dataDir: string;
+  config: Readonly<Config>;
+  json: boolean;
+  version: string;
+}
+
+export interface ReadyInfo {
+  event: 'ready';
+  url: string;
+  pid: number;
+  instanceId: string;
+  dataDir: string;
+  database: 'embedded' | 'external';
+  postgresVersion: string | null;
+  startupMs: number;
+}
+
+const RESTART_DELAYS_MS = [500, 2_000, 5_000];
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const started = Date.now();
+  const { config, dataDir } = options;
+  ensureDataDir(dataDir);
+  const dirLock = lockDataDir(dataDir);
+  const { logger, close: closeLog } = createLogger({ level: config.log.level, dataDir, fileMaxBytes: config.log.fileMaxBytes, fileKeep: config.log.fileKeep });
+  const instanceId = `${os.hostname().split('.')[0]?.slice(0, 20) ?? 'host'}-${randomBytes(3).toString('hex')}`;
+  const log = logger.child({ instanceId });
+  const parts: Parts = { dirLock, closeLog, logger: log };
+
+  let shuttingDown: Promise<void> | null = null;
+  const shutdown = (reason: string, exitCode: number) => {
+    shuttingDown ??= stopAll(parts, reason, config.shutdown.timeoutMs).then((forced) => process.exit(forced ? 1 : exitCode));
+    return shuttingDown;
+  };
+
+  try {
+    await checkPortFree(config.http.host, config.http.port);
+    let target: DatabaseTarget;
+    let postgresVersion: string | null = null;
+    if (config.database.url) {
+      target = targetFromUrl(config.database.url);
+      log.info({ database: redactUrl(config.database.url) }, 'using an external PostgreSQL');
+    } else {
+      const cluster = new EmbeddedCluster({
+        dataDir,
+        port: config.postgres.port,
+        tcp: config.postgres.tcp,
+        startTimeoutMs: config.postgres.startTimeoutMs,
+        stopTimeoutMs: config.postgres.stopTimeoutMs,
+        logger: log.child({ component: 'postgres' }),
+      });
+      parts.cluster = cluster;
+      const connection = await cluster.start();
+      target = connection;
+      postgresVersion = cluster.version;
+      watchCluster(cluster, log, () => shuttingDown !== null, (reason) => void shutdown(reason, 1));
+    }
+
+    await migrate(connectionConfig(target, { role: 'migrate', instanceId }), { lockTimeoutMs: config.migrations.lockTimeoutMs, logger: log.child({ component: 'migrations' }) });
+
+    const platform = createPlatform({
+      target,
+      instanceId,
+      logger: log,
+      maxConnections: config.database.maxConnections,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+      jobConcurrency: config.jobs.concurrency,
+      lruMaxEntries: config.cache.lruMaxEntries,
+    });
+    parts.platform = platform;
+    await platform.start();
+
+    const app = await buildServer({
+      logger: log,
+      metrics: createMetrics(platform),
+      metricsFromLan: config.http.metricsFromLan,
+      readiness: {
+        pool: platform.pool,
+        expectedSchemaVersion: latestVersion(),
+        jobsAlive: () => platform.jobs.alive(),
+        busConnected: () => platform.bus.stats().connected,
+      },
+    });
+    parts.app = app;
+    await listen(app, config.http.host, config.http.port);
+    parts.drainTimeoutMs = config.http.drainTimeoutMs;
+
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(`received ${signal}`, 0));
+
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    const ready: ReadyInfo = {
+      event: 'ready',
+      url: `http://${formatHost(config.http.host)}:${port}`,
+      pid: process.pid,
+      instanceId,
+      dataDir,
+      database: config.database.url ? 'external' : 'embedded',
+      postgresVersion,
+      startupMs: Date.now() - started,
+    };
+    log.info(ready, 'Gatehouse is ready');
+    process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms)\n`);
+  } catch (error) {
+    // Stop whatever did start, release the lock, and let the CLI print the message.
+    await stopAll(parts, `startup failed: ${errorMessage(error)}`, config.shutdown.timeoutMs);
+    throw error;
+  }
+}
+
+interface Parts {
+  dirLock: DataDirLock;
+  closeLog: () => void;
+  logger: Logger;
+  cluster?: EmbeddedCluster;
+  platform?: Platform;
+  app?: FastifyInstance;
+  drainTimeoutMs?: number;
+}
+
+/** Stops in reverse order of start. Returns true when the deadline forced it. */
+async function stopAll(parts: Parts, reason: string, timeoutMs: number): Promise<boolean> {
+  const { logger } = parts;
+  logger.info({ reason }, 'shutting down');
+  let forced = false;
+  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+  const orderly = (async () => {
+    if (parts.app) {
+      // Stop accepting; requests in flight get drainTimeoutMs to finish.
+      const drained = parts.app.close();
+      const drainLimit = new Promise((r) => setTimeout(r, parts.drainTimeoutMs ?? 5_000).unref());
+      await Promise.race([drained, drainLimit]);
+      parts.app.server.closeAllConnections();
+    }
+    if (parts.platform) await parts.platform.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the platform failed'));
+    if (parts.cluster) await parts.cluster.stop();
+  })();
+  if ((await Promise.race([orderly, deadline])) === 'timeout') {
+    forced = true;
+    logger.error({ timeoutMs }, 'shutdown took too long; stopping PostgreSQL immediately');
+    await parts.cluster?.stop({ immediate: true }).catch(() => undefined);
+  }
+  logger.info({ forced }, 'stopped');
+  parts.dirLock.release();
+  parts.closeLog();
+  return forced;
+}
+
+/** Restarts an embedded PostgreSQL that died under us, with backoff; gives up after the last delay. */
+function watchCluster(cluster: EmbeddedCluster, logger: Logger, stopping: () => boolean, giveUp: (reason: string) => void): void {
+  let attempts = 0;
+  let lastCrash = 0;
+  cluster.on('exit', (code, signal) => {
+    if (stopping()) return;
+    if (Date.now() - lastCrash > 60_000) attempts = 0;
+    lastCrash = Date.now();
+    logger.error({ code, signal, log: cluster.logTail(10) }, 'PostgreSQL exited unexpectedly');
+    const delay = RESTART_DELAYS_MS[attempts++];
+    if (delay === undefined) {
+      giveUp('PostgreSQL keeps crashing');
+      return;
+    }
+    setTimeout(() => {
+      if (stopping()) return;
+      cluster.start().then(
+        () => logger.warn({ attempt: attempts }, 'PostgreSQL restarted after a crash'),
+        (error: unknown) => {
+          logger.error({ err: error }, 'restarting PostgreSQL failed');
+          giveUp(`PostgreSQL could not be restarted: ${errorMessage(error)}`);
+        },
+      );
+    }, delay);
+  });
+}
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    throw listenError(error, host, port);
+  }
+}
+
+/** Fails fast, before PostgreSQL starts, when the HTTP port cannot be had. */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenError(error, host, port);
+  } finally {
+    await new Promise((r) => probe.close(r));
+  }
+}
+
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new ApplianceError('port_in_use', `Port ${port} on ${host} is already in use by another program. Stop that program, or start Gatehouse with --port <another port>.`);
+  if (code === 'EADDRNOTAVAIL') return new ApplianceError('address_unavailable', `This machine has no address ${host}. Use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network).`);
+  if (code === 'EACCES') return new ApplianceError('port_forbidden', `Gatehouse may not listen on port ${port} (ports below 1024 need special rights). Use --port 9080 or another port above 1023.`);
+  return error;
+}
+
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,51 @@
+// The connection budget of one Gatehouse process: a fixed maximum, split between
+// the bus listener (one direct connection), the lock connection (one direct connection) and the pool.
+// Migrations use one direct connection before the pool opens, so they never add to the peak.
+import pg from 'pg';
+import { connectionConfig, type DatabaseTarget } from '../db/pool.ts';
+
+export const DIRECT_ROLES = ['bus', 'locks'] as const;
+export type DirectRole = (typeof DIRECT_ROLES)[number];
+
+export interface ConnectionBudget {
+  total: number;
+  pool: number;
+  direct: Record<DirectRole, 1>;
+}
+
+export function planBudget(total: number): ConnectionBudget {
+  if (total < DIRECT_ROLES.length + 2) throw new Error(`a connection budget of ${total} leaves no room for the pool; the minimum is ${DIRECT_ROLES.length + 2}`);
+  return { total, pool: total - DIRECT_ROLES.length, direct: { bus: 1, locks: 1 } };
+}
+
+/** Opens the dedicated connections, at most one per role at a time. */
+export class DirectConnections {
+  private readonly open = new Map<DirectRole, pg.Client>();
+
+  constructor(
+    private readonly target: DatabaseTarget,
+    private readonly instanceId: string,
+  ) {}
+
+  async connect(role: DirectRole): Promise<pg.Client> {
+    const previous = this.open.get(role);
+    // A replacement is only opened once the previous connection of that role is gone.
+    if (previous) await previous.end().catch(() => undefined);
+    const client = new pg.Client({ ...connectionConfig(this.target, { role, instanceId: this.instanceId }), connectionTimeoutMillis: 10_000 });
+    this.open.set(role, client);
+    client.on('end', () => {
+      if (this.open.get(role) === client) this.open.delete(role);
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      if (this.open.get(role) === client) this.open.delete(role);
+      throw error;
+    }
+    return client;
+  }
+
+  count(): number {
+    return this.open.size;
+  }
+}
