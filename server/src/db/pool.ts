@@ -1,6 +1,7 @@
 // The application's connection pool. Every connection has JIT off (OLTP queries only lose from it)
 // and an application_name, so pg_stat_activity shows which instance and role holds it.
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 
 export type DatabaseTarget = pg.ClientConfig;
 
@@ -30,7 +31,12 @@ export function createPool(target: DatabaseTarget, options: ConnectionOptions & 
   });
 }
 
-/** Parses a postgres:// URL into a client config, so every connection path can add its own settings. */
+/**
+ * Parses a postgres:// URL into separate client settings.
+ * pg would otherwise apply a connectionString over every other setting, so an `options=` or
+ * `application_name=` in the URL would silently drop JIT off and the instance's application_name.
+ */
 export function targetFromUrl(url: string): DatabaseTarget {
-  return { connectionString: url };
+  const { application_name: _ignored, ...config } = parseIntoClientConfig(url) as pg.ClientConfig;
+  return config;
 }

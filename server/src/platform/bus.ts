@@ -81,6 +81,11 @@ interface Listener {
   client: pg.Client;
   topics: Set<string>;
   heartbeat: NodeJS.Timeout;
+  /** Listening to every subscribed topic, and (after a reconnect) the gap was announced. */
+  caughtUp: boolean;
+  /** Settles when the command sent last has; commands on the connection go one at a time. */
+  lastCommand: Promise<unknown>;
+  heartbeatInFlight: boolean;
 }
 
 interface Subscription {
@@ -116,10 +121,11 @@ export class Bus {
     this.started = true;
     try {
       await this.openListener();
+      if (this.listener) this.listener.caughtUp = true;
     } catch (error) {
       this.started = false;
       this.cancelReconnect();
-      if (this.listener) this.discardListener(this.listener);
+      if (this.listener) void this.discardListener(this.listener);
       throw error;
     }
   }
@@ -171,6 +177,14 @@ export class Bus {
     this.counters.published++;
   }
 
+  /**
+   * True while messages reach this process: connected, listening again after any reconnect, and that gap announced.
+   * A subscriber that keeps state derived from messages (like the cache's LRU) should not trust it otherwise.
+   */
+  isListening(): boolean {
+    return this.listener?.caughtUp === true;
+  }
+
   stats(): BusStats {
     return { ...this.counters, subscriptions: this.handlers.size, connected: this.listener !== null };
   }
@@ -193,7 +207,14 @@ export class Bus {
       await client.end().catch(() => undefined);
       return;
     }
-    const listener: Listener = { client, topics: new Set(), heartbeat: setInterval(() => this.beat(listener), this.heartbeat.intervalMs) };
+    const listener: Listener = {
+      client,
+      topics: new Set(),
+      heartbeat: setInterval(() => this.beat(listener), this.heartbeat.intervalMs),
+      caughtUp: false,
+      lastCommand: Promise.resolve(),
+      heartbeatInFlight: false,
+    };
     listener.heartbeat.unref();
     client.on('notification', (notification) => this.onNotification(listener, notification));
     client.on('error', (error) => this.onListenerLost(listener, error));
@@ -238,11 +259,13 @@ export class Bus {
       this.scheduleReconnect();
       return;
     }
-    if (!this.listener) return;
+    const listener = this.listener;
+    if (!listener) return;
     this.reconnectDelayMs = RECONNECT_FIRST_DELAY_MS;
     this.counters.reconnects++;
-    this.deps.logger.info({ topics: this.listener.topics.size }, 'the bus listening connection is back');
+    this.deps.logger.info({ topics: listener.topics.size }, 'the bus listening connection is back');
     // Only now, listening again, can a subscriber resynchronize without missing what comes next.
+    listener.caughtUp = true;
     this.emitGap([...this.handlers.keys()]);
   }
 
@@ -253,13 +276,27 @@ export class Bus {
 
   /** An unanswered heartbeat ends the connection; with a query in flight, ending destroys the socket at once. */
   private beat(listener: Listener): void {
+    if (listener.heartbeatInFlight) return;
+    listener.heartbeatInFlight = true;
     const timeout = setTimeout(() => {
       this.onListenerLost(listener, new Error(`the listening connection did not answer within ${this.heartbeat.timeoutMs} ms`));
     }, this.heartbeat.timeoutMs);
-    listener.client
-      .query('SELECT 1')
+    this.command(listener, 'SELECT 1')
       .catch((error: unknown) => this.onListenerLost(listener, error as Error))
-      .finally(() => clearTimeout(timeout));
+      .finally(() => {
+        clearTimeout(timeout);
+        listener.heartbeatInFlight = false;
+      });
+  }
+
+  /**
+   * Sends a command once the previous one has settled (pg 9 will refuse overlapping queries).
+   * At most two wait: the one synchronizing pass and the one heartbeat.
+   */
+  private command(listener: Listener, sql: string): Promise<unknown> {
+    const result = listener.lastCommand.then(() => listener.client.query(sql));
+    listener.lastCommand = result.catch(() => undefined);
+    return result;
   }
 
   // LISTEN / UNLISTEN
@@ -300,12 +337,12 @@ export class Bus {
   private async applySubscriptions(listener: Listener): Promise<void> {
     for (const topic of this.handlers.keys()) {
       if (listener.topics.has(topic)) continue;
-      await listener.client.query(`LISTEN ${quoteChannel(topic)}`);
+      await this.command(listener, `LISTEN ${quoteChannel(topic)}`);
       listener.topics.add(topic);
     }
     for (const topic of [...listener.topics]) {
       if (this.handlers.has(topic)) continue;
-      await listener.client.query(`UNLISTEN ${quoteChannel(topic)}`);
+      await this.command(listener, `UNLISTEN ${quoteChannel(topic)}`);
       listener.topics.delete(topic);
     }
   }

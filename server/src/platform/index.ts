@@ -70,6 +70,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     async stop() {
       // Jobs first (they use everything else), then the bus and locks, then the pool.
       await jobs.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping jobs failed'));
+      cache.stop();
       await bus.close().catch((error: unknown) => logger.error({ err: error }, 'closing the bus failed'));
       await locks.close();
       await pool.end();

@@ -37,11 +37,14 @@ export function createMetrics(platform: Platform): Registry {
   counter('gatehouse_bus_messages_received_total', 'Bus messages received', () => bus.stats().received);
   counter('gatehouse_bus_messages_by_reference_total', 'Bus messages sent by reference (over 8000 bytes)', () => bus.stats().byReference);
   counter('gatehouse_bus_reconnects_total', 'Times the bus listener reconnected', () => bus.stats().reconnects);
+  counter('gatehouse_bus_handler_errors_total', 'Bus subscribers that threw', () => bus.stats().handlerErrors);
+  counter('gatehouse_bus_messages_dropped_total', 'By-reference bus messages that could not be fetched', () => bus.stats().dropped);
 
   counter('gatehouse_cache_lru_hits_total', 'Cache reads answered by the in-process LRU', () => cache.stats().lruHits);
   counter('gatehouse_cache_table_hits_total', 'Cache reads answered by the cache table', () => cache.stats().tableHits);
   counter('gatehouse_cache_misses_total', 'Cache reads that found nothing', () => cache.stats().misses);
   gauge('gatehouse_cache_lru_entries', 'Entries in the in-process LRU', () => cache.stats().lruSize);
+  counter('gatehouse_cache_lru_evictions_total', 'Entries evicted from the in-process LRU', () => cache.stats().evictions);
 
   counter('gatehouse_jobs_completed_total', 'Jobs that completed', () => jobs.stats().completed);
   counter('gatehouse_jobs_failed_total', 'Job attempts that failed', () => jobs.stats().failed);

@@ -31,7 +31,7 @@ export class DirectConnections {
     const previous = this.open.get(role);
     // A replacement is only opened once the previous connection of that role is gone.
     if (previous) await previous.end().catch(() => undefined);
-    const client = new pg.Client({ ...connectionConfig(this.target, { role, instanceId: this.instanceId }), connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({ ...connectionConfig(this.target, { role, instanceId: this.instanceId }), connectionTimeoutMillis: 10_000, keepAlive: true });
     this.open.set(role, client);
     client.on('end', () => {
       if (this.open.get(role) === client) this.open.delete(role);
