@@ -1,6 +1,6 @@
 // Configuration: defaults < config file < environment < flags.
 // Validated once against one schema, then deep-frozen; a bad value is a UsageError (exit 2) naming the path and its source.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -101,32 +101,40 @@ export function loadConfig(dataDir: string, sources: ConfigSources): Readonly<Co
   const origins = new Map<string, Origin>();
   const leaves = schemaLeaves(ConfigSchema);
 
-  const filePath = sources.file ?? sources.env.GATEHOUSE_CONFIG ?? defaultConfigFile(dataDir);
-  if (filePath !== undefined) {
-    for (const [key, value] of (readConfigFile(filePath, sources.file !== undefined || sources.env.GATEHOUSE_CONFIG !== undefined))) {
-      origins.set(key, { value, from: `config file ${filePath}` });
-    }
-  }
+  // An empty variable counts as unset, as in most shells' habits (FOO= in a .env file).
+  const env = (name: string) => (sources.env[name] === '' ? undefined : sources.env[name]);
 
+  const file = configFileOf(dataDir, sources.file, env('GATEHOUSE_CONFIG'));
+  for (const [key, value] of readConfigFile(file)) origins.set(key, { value, from: `config file ${file.path}` });
+
+  // The environment: each setting's GATEHOUSE_ variable or its *_FILE twin, then the aliases for what those left unset.
+  const setByEnv = new Set<string>();
   for (const [leafPath, leaf] of leaves) {
     const envName = envNameFor(leafPath);
-    const fileVar = sources.env[`${envName}_FILE`];
-    if (fileVar !== undefined) {
-      origins.set(leafPath, { value: coerce(readSecretFile(fileVar, `${envName}_FILE`), leaf, leafPath, `env ${envName}_FILE`), from: `env ${envName}_FILE` });
+    const raw = env(envName);
+    const secretFile = env(`${envName}_FILE`);
+    if (raw !== undefined && secretFile !== undefined) {
+      throw new UsageError('config_invalid', `Both ${envName} and ${envName}_FILE are set, for the one setting ${leafPath}. Remove one of them.`);
     }
-    const raw = sources.env[envName];
-    if (raw !== undefined && raw !== '') origins.set(leafPath, { value: coerce(raw, leaf, leafPath, `env ${envName}`), from: `env ${envName}` });
+    if (secretFile !== undefined) {
+      origins.set(leafPath, { value: coerce(readSecretFile(secretFile, `${envName}_FILE`), leaf), from: `env ${envName}_FILE` });
+      setByEnv.add(leafPath);
+    }
+    if (raw !== undefined) {
+      origins.set(leafPath, { value: coerce(raw, leaf), from: `env ${envName}` });
+      setByEnv.add(leafPath);
+    }
   }
   for (const [name, leafPath] of Object.entries(ENV_ALIASES)) {
-    const raw = sources.env[name];
-    if (raw !== undefined && raw !== '' && !origins.has(leafPath)) origins.set(leafPath, { value: raw, from: `env ${name}` });
+    const raw = env(name);
+    if (raw !== undefined && !setByEnv.has(leafPath)) origins.set(leafPath, { value: raw, from: `env ${name}` });
   }
 
   for (const [flag, leafPath] of Object.entries(CONFIG_FLAGS)) {
     const raw = sources.flags[flag];
     if (raw === undefined) continue;
     const leaf = leaves.get(leafPath)!;
-    origins.set(leafPath, { value: typeof raw === 'boolean' ? raw : coerce(raw, leaf, leafPath, `flag --${flag}`), from: `flag --${flag}` });
+    origins.set(leafPath, { value: typeof raw === 'boolean' ? raw : coerce(raw, leaf), from: `flag --${flag}` });
   }
 
   const candidate: Record<string, unknown> = {};
@@ -136,11 +144,18 @@ export function loadConfig(dataDir: string, sources: ConfigSources): Readonly<Co
 
 /** Validates a plain object (defaults filled in) and returns it frozen. */
 export function validateConfig(candidate: Record<string, unknown>, origins = new Map<string, Origin>()): Readonly<Config> {
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+  // verbose: errors carry the schema they broke, to say what is allowed.
+  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false, verbose: true });
   const validate = ajv.compile(ConfigSchema);
   if (!validate(candidate)) {
-    const messages = dedupe((validate.errors ?? []).map((e) => describeError(e, origins)));
-    throw new UsageError('config_invalid', `Configuration is not valid:\n${messages.map((m) => `  - ${m}`).join('\n')}\nSee docs/configuration.md for every setting.`);
+    const errors = validate.errors ?? [];
+    // A union (log.level) reports each branch's failure besides its own: keep only the union's summary.
+    const summaries = errors.filter((e) => !errors.some((union) => union.keyword === 'anyOf' && e.schemaPath.startsWith(`${union.schemaPath}/`)));
+    const messages = [...new Set(summaries.map((e) => describeError(e, origins)))];
+    throw new UsageError(
+      'config_invalid',
+      `Configuration is not valid:\n${messages.map((m) => `  - ${m}`).join('\n')}\nChange each setting where the message says it came from, then start again. docs/configuration.md lists every setting.`,
+    );
   }
   return deepFreeze(candidate as Config);
 }
@@ -149,28 +164,43 @@ export function envNameFor(leafPath: string): string {
   return 'GATEHOUSE_' + leafPath.split('.').map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }
 
-function defaultConfigFile(dataDir: string): string | undefined {
-  const candidate = path.join(dataDir, 'gatehouse.yaml');
-  return existsSync(candidate) ? candidate : undefined;
+interface ConfigFile {
+  path: string;
+  /** How the path was chosen, for the error that says what to change. */
+  givenBy: '--config' | 'GATEHOUSE_CONFIG' | 'data dir';
 }
 
-function readConfigFile(filePath: string, explicit: boolean): Array<[string, unknown]> {
+function configFileOf(dataDir: string, flag: string | undefined, envVar: string | undefined): ConfigFile {
+  if (flag !== undefined) return { path: flag, givenBy: '--config' };
+  if (envVar !== undefined) return { path: envVar, givenBy: 'GATEHOUSE_CONFIG' };
+  return { path: path.join(dataDir, 'gatehouse.yaml'), givenBy: 'data dir' };
+}
+
+function readConfigFile({ path: filePath, givenBy }: ConfigFile): Array<[string, unknown]> {
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
   } catch (error) {
-    if (!explicit) return [];
-    throw new UsageError('config_unreadable', `Cannot read the config file ${filePath}: ${errorMessage(error)}. Check the path given by --config or GATEHOUSE_CONFIG.`);
+    // gatehouse.yaml in the data dir is optional; one that is there but unreadable is not silently skipped.
+    if (givenBy === 'data dir' && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const hint =
+      givenBy === 'data dir' ? 'Gatehouse reads this file whenever it exists: make it a readable file, or remove it.'
+      : `Check the path given by ${givenBy}.`;
+    throw new UsageError('config_unreadable', `Cannot read the config file ${filePath} (${errorMessage(error)}). ${hint}`);
   }
   let parsed: unknown;
   try {
     parsed = YAML.parse(text);
   } catch (error) {
-    throw new UsageError('config_corrupt', `The config file ${filePath} is not valid YAML: ${errorMessage(error).split('\n')[0]}. Fix or remove the file; nothing was changed.`);
+    const reason = errorMessage(error).split('\n')[0]!.replace(/:$/, '');
+    throw new UsageError('config_corrupt', `The config file ${filePath} is not valid YAML: ${reason}. Fix that line (settings are "name: value", indented by two spaces under their section) or remove the file, then start again.`);
   }
   if (parsed === null || parsed === undefined) return [];
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new UsageError('config_corrupt', `The config file ${filePath} must hold a mapping of settings (like "http:\\n  port: 9080"), not a ${Array.isArray(parsed) ? 'list' : typeof parsed}.`);
+    throw new UsageError(
+      'config_corrupt',
+      `The config file ${filePath} must hold settings by section, such as a line "http:" followed by the indented line "  port: 9080"; it holds ${Array.isArray(parsed) ? 'a list' : 'a single value'} instead.`,
+    );
   }
   return flatten(parsed as Record<string, unknown>);
 }
@@ -179,7 +209,7 @@ function readSecretFile(filePath: string, variable: string): string {
   try {
     return readFileSync(filePath, 'utf8').trim();
   } catch (error) {
-    throw new UsageError('config_unreadable', `Cannot read the file named by ${variable} (${filePath}): ${errorMessage(error)}.`);
+    throw new UsageError('config_unreadable', `Cannot read the file named by ${variable} (${filePath}): ${errorMessage(error)}. Check the path in ${variable}.`);
   }
 }
 
@@ -187,7 +217,9 @@ function flatten(value: Record<string, unknown>, prefix = ''): Array<[string, un
   const out: Array<[string, unknown]> = [];
   for (const [key, child] of Object.entries(value)) {
     const full = prefix ? `${prefix}.${key}` : key;
-    if (child !== null && typeof child === 'object' && !Array.isArray(child)) out.push(...flatten(child as Record<string, unknown>, full));
+    // YAML's empty value ("http:" with every setting under it commented out) sets nothing.
+    if (child === null || child === undefined) continue;
+    if (typeof child === 'object' && !Array.isArray(child)) out.push(...flatten(child as Record<string, unknown>, full));
     else out.push([full, child]);
   }
   return out;
@@ -202,64 +234,75 @@ function schemaLeaves(schema: TSchema, prefix = '', out = new Map<string, TSchem
   return out;
 }
 
-function coerce(raw: string, leaf: TSchema, leafPath: string, from: string): unknown {
-  if (leaf.type === 'integer') {
-    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError('config_invalid', `${leafPath} (from ${from}) must be a whole number; got ${JSON.stringify(raw)}.`);
-    return Number(raw);
-  }
+/** Text from the environment or a flag, as the setting's type; text that is not one is left for validation to report with every other problem. */
+function coerce(raw: string, leaf: TSchema): unknown {
+  const trimmed = raw.trim();
+  if (leaf.type === 'integer' && /^-?\d+$/.test(trimmed)) return Number(trimmed);
   if (leaf.type === 'boolean') {
-    const lowered = raw.trim().toLowerCase();
+    const lowered = trimmed.toLowerCase();
     if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
     if (['false', '0', 'no', 'off'].includes(lowered)) return false;
-    throw new UsageError('config_invalid', `${leafPath} (from ${from}) must be true or false; got ${JSON.stringify(raw)}.`);
   }
   return raw;
 }
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  // Own properties only: a key like __proto__ in the file must become an unknown setting, not a prototype to write into.
+  const setOwn = (node: Record<string, unknown>, key: string, child: unknown) =>
+    Object.defineProperty(node, key, { value: child, writable: true, enumerable: true, configurable: true });
   const parts = dotted.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {
-    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    const child = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (typeof child !== 'object' || child === null) setOwn(node, part, {});
     node = node[part] as Record<string, unknown>;
   }
-  node[parts[parts.length - 1]!] = value;
+  setOwn(node, parts[parts.length - 1]!, value);
 }
+
+/** How a refused value is repeated back: never a secret read from a *_FILE, never the password in a URL. */
+function gotValue(origin: Origin | undefined): string {
+  if (!origin || origin.from.endsWith('_FILE')) return '';
+  // Up to the last @, for a password that holds one unescaped.
+  return `; got ${JSON.stringify(origin.value).replace(/(\/\/[^/:@\s]*:)\S*@/g, '$1***@')}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+};
 
 function describeError(error: ErrorObject, origins: Map<string, Origin>): string {
   const base = error.instancePath.split('/').filter(Boolean).join('.');
   if (error.keyword === 'additionalProperties') {
     const key = base ? `${base}.${String(error.params.additionalProperty)}` : String(error.params.additionalProperty);
     const origin = [...origins.entries()].find(([k]) => k === key || k.startsWith(`${key}.`))?.[1];
-    return `${key}${origin ? ` (from ${origin.from})` : ''} is not a setting Gatehouse knows`;
+    const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {}).join(', ');
+    return `${key}${origin ? ` (from ${origin.from})` : ''} is not a setting Gatehouse knows (check its spelling); ${base ? `the settings under ${base} are` : 'the sections are'}: ${known}`;
   }
   const origin = origins.get(base);
   const where = origin ? ` (from ${origin.from})` : '';
-  const got = origin ? `; got ${JSON.stringify(origin.value)}` : '';
+  const got = gotValue(origin);
+  const schema = error.parentSchema as { minimum?: number; maximum?: number; anyOf?: Array<{ const?: unknown }> };
   switch (error.keyword) {
     case 'minimum':
-    case 'maximum': {
-      const schema = error.parentSchema as { minimum?: number; maximum?: number };
+    case 'maximum':
       return `${base}${where} must be between ${schema.minimum} and ${schema.maximum}${got}`;
-    }
     case 'type':
-      return `${base}${where} must be ${error.params.type === 'integer' ? 'a whole number' : `a ${String(error.params.type)}`}${got}`;
+      if (error.params.type === 'object') return `${base}${where} is a section, not a single value: put its settings on indented lines under "${base}:"${got}`;
+      return `${base}${where} must be ${TYPE_WORDS[String(error.params.type)] ?? String(error.params.type)}${got}`;
+    case 'minLength':
+      return `${base}${where} must not be empty`;
     case 'pattern':
       return `${base}${where} must look like postgres://user:password@host:5432/database${got}`;
-    case 'const':
-    case 'anyOf': {
-      const schema = error.parentSchema as { anyOf?: Array<{ const: unknown }> };
-      const allowed = schema.anyOf?.map((s) => s.const).join(', ');
-      return `${base}${where} must be one of: ${allowed}${got}`;
-    }
+    case 'anyOf':
+      if (schema.anyOf?.every((branch) => 'const' in branch)) return `${base}${where} must be one of: ${schema.anyOf.map((branch) => String(branch.const)).join(', ')}${got}`;
+      return `${base}${where} is not valid${got}`;
     default:
       return `${base}${where} ${error.message ?? 'is not valid'}${got}`;
   }
-}
-
-function dedupe(items: string[]): string[] {
-  // A union failure reports one error per branch; keep the summary only.
-  return [...new Set(items.filter((m) => !/ must be equal to constant/.test(m)))];
 }
 
 function deepFreeze<T>(value: T): T {

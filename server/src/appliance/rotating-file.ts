@@ -1,10 +1,14 @@
 // A size-rotated log file: gatehouse.log, gatehouse.log.1 … gatehouse.log.N.
 // Writes are synchronous so the last lines before a crash are on disk.
 import fs from 'node:fs';
+import { errorMessage } from './errors.ts';
 
 export class RotatingFile {
-  private fd: number;
+  /** null once closed: a closed descriptor's number is soon reused by another file, which must never receive log lines. */
+  private fd: number | null;
   private size: number;
+  /** Problems already reported on stderr, so a lasting one is told once, not once per line. */
+  private readonly failing = { write: false, rotate: false };
 
   constructor(
     private readonly filePath: string,
@@ -15,23 +19,47 @@ export class RotatingFile {
     this.size = fs.fstatSync(this.fd).size;
   }
 
+  /** Never throws: a log line that cannot be written must not fail the work that logged it. */
   write(chunk: string): boolean {
+    if (this.fd === null) return true; // Closed: lines logged late in shutdown reach stderr only.
     const bytes = Buffer.byteLength(chunk);
     if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
-    fs.writeSync(this.fd, chunk);
-    this.size += bytes;
+    try {
+      fs.writeSync(this.fd, chunk);
+      this.size += bytes;
+      this.failing.write = false;
+    } catch (error) {
+      this.report('write', `Gatehouse cannot write its log file ${this.filePath} (${errorMessage(error)}); until it can, log lines go to the terminal only.`);
+    }
     return true;
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    fs.closeSync(fd);
   }
 
   private rotate(): void {
-    fs.closeSync(this.fd);
-    rotateFiles(this.filePath, this.keep);
-    this.fd = fs.openSync(this.filePath, 'a', 0o600);
-    this.size = 0;
+    // The old file stays open until the new one is: if rotation fails, lines keep going to the old file.
+    // (Renaming an open file works on Windows too: libuv opens files with FILE_SHARE_DELETE.)
+    try {
+      rotateFiles(this.filePath, this.keep);
+      const fd = fs.openSync(this.filePath, 'a', 0o600);
+      fs.closeSync(this.fd!);
+      this.fd = fd;
+      this.size = 0;
+      this.failing.rotate = false;
+    } catch (error) {
+      this.report('rotate', `Gatehouse cannot rotate its log file ${this.filePath} (${errorMessage(error)}); it keeps growing until it can.`);
+    }
+  }
+
+  private report(problem: 'write' | 'rotate', message: string): void {
+    if (this.failing[problem]) return;
+    this.failing[problem] = true;
+    process.stderr.write(`${message}\n`);
   }
 }
 
