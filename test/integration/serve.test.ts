@@ -11,7 +11,7 @@ describe('gatehouse serve on an empty data dir', () => {
   beforeAll(async () => {
     dataDir = tempDataDir();
     fs.rmSync(dataDir, { recursive: true }); // serve must create it
-    server = await startServe(dataDir);
+    server = await startServe(dataDir, { env: { GATEHOUSE_LOG_LEVEL: 'info' } });
   });
   afterAll(async () => {
     server?.child.kill('SIGKILL');
@@ -84,9 +84,11 @@ describe('gatehouse serve on an empty data dir', () => {
   });
 
   it('writes structured logs to a file in the data dir', () => {
-    const log = fs.readFileSync(path.join(dataDir, 'logs', 'gatehouse.log'), 'utf8').trim().split('\n');
-    expect(log.length).toBeGreaterThan(0);
-    for (const line of log) expect(() => JSON.parse(line)).not.toThrow();
+    const lines = fs.readFileSync(path.join(dataDir, 'logs', 'gatehouse.log'), 'utf8').trim().split('\n');
+    const entries = lines.map((line) => JSON.parse(line) as { msg: string; level: number; instanceId?: string; requestId?: string });
+    expect(entries.find((e) => e.msg === 'Gatehouse is ready')?.instanceId).toBe(server.ready.instanceId);
+    // Request logs carry the request id that the response gave the client.
+    expect(entries.some((e) => typeof e.requestId === 'string' && e.requestId.length > 0)).toBe(true);
   });
 
   it('stops on SIGTERM within 10 s with exit 0, stopping PostgreSQL and releasing the lock', async () => {

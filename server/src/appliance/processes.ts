@@ -2,12 +2,24 @@
 // Elsewhere these return null and callers fall back to plain liveness checks.
 import fs from 'node:fs';
 
+/** True while the process runs. A zombie (exited, not yet reaped by its parent) counts as dead. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const state = processState(pid);
+  return state !== 'Z' && state !== 'X';
+}
+
+/** The one-letter state from /proc/<pid>/stat (R, S, D, T, Z…), or null where /proc is not available. */
+export function processState(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null;
+  } catch {
+    return null;
   }
 }
 

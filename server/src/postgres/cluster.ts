@@ -74,7 +74,7 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
     this.prepareAccount();
     const password = this.superuserPassword();
     if (!fs.existsSync(path.join(this.pgDataDir, 'PG_VERSION'))) await this.initialise(password);
-    await recoverStaleCluster(this.pgDataDir, logger, this.options.stopTimeoutMs);
+    await recoverStaleCluster(this.pgDataDir, `${socketPath}.lock`, logger, this.options.stopTimeoutMs);
     this.writeHba();
     const tls = this.options.tcp.enabled ? await (await import('./tls.ts')).ensurePostgresCertificate(path.join(this.options.dataDir, 'postgres-tls'), this.runAs) : undefined;
 
