@@ -182,7 +182,8 @@ function readConfigFile({ path: filePath, givenBy }: ConfigFile): Array<[string,
     text = readFileSync(filePath, 'utf8');
   } catch (error) {
     // gatehouse.yaml in the data dir is optional; one that is there but unreadable is not silently skipped.
-    if (givenBy === 'data dir' && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // ENOTDIR: the data dir path runs through a file, so there is no config file; the data dir check reports that.
+    if (givenBy === 'data dir' && ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
     const hint =
       givenBy === 'data dir' ? 'Gatehouse reads this file whenever it exists: make it a readable file, or remove it.'
       : `Check the path given by ${givenBy}.`;
