@@ -1,18 +1,397 @@
 // Background jobs on graphile-worker (a maintained PostgreSQL queue that runs on Node 20).
+// The runner borrows the process's pool, so its connections count inside the process's connection budget:
+// graphile-worker keeps one pool connection for its LISTEN (new-job notifications) for as long as it runs,
+// and each running job borrows one more while it fetches, completes or queries.
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { runMigrations } from 'graphile-worker';
+import type { Logger } from 'pino';
+import {
+  Logger as WorkerLogger,
+  parseCronItems,
+  run,
+  runMigrations,
+  type JobHelpers,
+  type LogFunctionFactory,
+  type ParsedCronItem,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+  type WorkerPool,
+} from 'graphile-worker';
+
+/** The schema graphile-worker keeps its queue in; its public SQL API (add_job, complete_jobs, jobs view) lives here. */
+export const JOB_SCHEMA = 'graphile_worker';
+
+export interface JobContext {
+  logger: Logger;
+  /** Aborted when the runner is shutting down and the job should wrap up. */
+  signal: AbortSignal;
+}
+
+export interface JobDefinition {
+  name: string;
+  handler: (payload: unknown, ctx: JobContext) => Promise<void>;
+  /** Never runs twice at once, across every instance: its jobs share one graphile-worker queue, which runs serially. */
+  singleton?: boolean;
+  /** Attempts before the job fails permanently (graphile-worker's default is 25, with exponential backoff). */
+  maxAttempts?: number;
+}
+
+export interface JobDeps {
+  pool: pg.Pool;
+  logger: Logger;
+  concurrency: number;
+  /** How often idle workers look for jobs that became due (new jobs arrive by LISTEN at once). Default 2000. */
+  pollIntervalMs?: number;
+  /** How long stop() lets running jobs finish; their signal is aborted at half of it. Default 10 000. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface JobStats {
+  completed: number;
+  failed: number;
+  running: number;
+  durationsMs: { count: number; sum: number };
+  byTask: Record<string, { completed: number; failed: number }>;
+}
+
+type RunnerState = 'idle' | 'running' | 'crashed' | 'stopping' | 'stopped';
+
+const RESTART_MIN_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+/** A runner that stayed up this long before crashing restarts after the shortest delay again. */
+const RESTART_STABLE_MS = 60_000;
+const NEVER_ABORTED = new AbortController().signal;
+
+export class JobRunner {
+  private readonly definitions = new Map<string, JobDefinition>();
+  private readonly cronItems: ParsedCronItem[] = [];
+  private readonly workerLogger: WorkerLogger;
+  private readonly shutdownTimeoutMs: number;
+  private state: RunnerState = 'idle';
+  private runner: Runner | null = null;
+  private workerPool: WorkerPool | null = null;
+  /** Aborted to let the current runner's retrying cron queries give up, so that it can stop. */
+  private runnerAbort = new AbortController();
+  private cronFailing = false;
+  private launchedAt = 0;
+  private restartDelayMs = RESTART_MIN_DELAY_MS;
+  private restarting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly stopController = new AbortController();
+  /** Workers that died holding a job; their locks are released before the next runner starts. */
+  private readonly deadWorkerIds = new Set<string>();
+  private readonly totals = { completed: 0, failed: 0, running: 0, durationCount: 0, durationSum: 0 };
+  private readonly byTask = new Map<string, { completed: number; failed: number }>();
+
+  constructor(private readonly deps: JobDeps) {
+    if (!Number.isInteger(deps.concurrency) || deps.concurrency < 1) throw new RangeError(`job concurrency must be a positive integer, got ${deps.concurrency}`);
+    this.workerLogger = new WorkerLogger(pinoLogFactory(deps.logger));
+    this.shutdownTimeoutMs = deps.shutdownTimeoutMs ?? 10_000;
+  }
+
+  define(definition: JobDefinition): void {
+    this.assertNotStarted('define');
+    if (!definition.name || definition.name.length > 128) throw new RangeError(`a job name must have 1 to 128 characters: "${definition.name}"`);
+    if (this.definitions.has(definition.name)) throw new Error(`the job "${definition.name}" is already defined`);
+    this.definitions.set(definition.name, definition);
+    this.byTask.set(definition.name, { completed: 0, failed: 0 });
+  }
+
+  /**
+   * Runs the job on a 5-field cron schedule (UTC). Every instance schedules it, and graphile-worker's
+   * known_crontabs row lets exactly one of them enqueue each tick.
+   */
+  schedule(name: string, cron: string, options: { payload?: unknown } = {}): void {
+    this.assertNotStarted('schedule');
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`define the job "${name}" before scheduling it`);
+    if (this.cronItems.some((item) => item.identifier === name)) throw new Error(`the job "${name}" is already scheduled`);
+    const payload = options.payload ?? {};
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new TypeError(`the payload of the scheduled job "${name}" must be an object (graphile-worker adds _cron to it)`);
+    }
+    // Parsed here, so a bad expression fails at startup with the job's name rather than at the first tick.
+    const [item] = parseCronItems([
+      {
+        task: name,
+        identifier: name,
+        match: cron,
+        payload: payload as Record<string, unknown>,
+        options: {
+          backfillPeriod: 0,
+          queueName: definition.singleton ? name : undefined,
+          // A tick that finds the previous tick's job still waiting replaces it, so ticks never pile up.
+          jobKey: `cron:${name}`,
+          jobKeyMode: 'replace',
+          maxAttempts: definition.maxAttempts,
+        },
+      },
+    ]);
+    if (item) this.cronItems.push(item);
+  }
+
+  async start(): Promise<void> {
+    this.assertNotStarted('start');
+    await this.launch();
+    this.state = 'running';
+  }
+
+  /** Queues a job; works before start() and from instances that only enqueue. */
+  async add(name: string, payload?: unknown, options: { runAt?: Date; jobKey?: string; maxAttempts?: number } = {}): Promise<void> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`no job named "${name}" is defined`);
+    await this.deps.pool.query(
+      `SELECT FROM ${JOB_SCHEMA}.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6)`,
+      [
+        name,
+        JSON.stringify(payload ?? {}),
+        definition.singleton ? name : null,
+        options.runAt ?? null,
+        options.maxAttempts ?? definition.maxAttempts ?? null,
+        options.jobKey ?? null,
+      ],
+    );
+  }
+
+  /** For /readyz: started, not stopped, workers running and cron able to reach its tables. */
+  alive(): boolean {
+    return this.state === 'running' && this.runner !== null && !this.cronFailing;
+  }
+
+  stats(): JobStats {
+    const { completed, failed, running, durationCount, durationSum } = this.totals;
+    const byTask: JobStats['byTask'] = {};
+    for (const [name, counts] of this.byTask) byTask[name] = { ...counts };
+    return { completed, failed, running, durationsMs: { count: durationCount, sum: durationSum }, byTask };
+  }
+
+  /** Stops taking jobs and lets running ones finish; after shutdownTimeoutMs they are failed, so another instance retries them. */
+  stop(): Promise<void> {
+    if (this.state === 'idle') this.state = 'stopped';
+    if (this.state === 'stopped') return Promise.resolve();
+    this.stopping ??= (async () => {
+      this.state = 'stopping';
+      this.stopController.abort();
+      await this.restarting;
+      await this.shutdownRunner();
+      await this.unlockDeadWorkers().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not unlock the jobs of workers that died'));
+      this.state = 'stopped';
+    })();
+    return this.stopping;
+  }
+
+  private assertNotStarted(action: string): void {
+    if (this.state !== 'idle') throw new Error(`cannot ${action} after the job runner has started`);
+  }
+
+  private async launch(): Promise<void> {
+    const events = new EventEmitter() as WorkerEvents;
+    events.on('pool:create', ({ workerPool }) => {
+      this.workerPool = workerPool;
+    });
+    // graphile-worker 0.16 never replaces a worker that failed to record a job's outcome (e.g. the database refused
+    // the connection): the runner would go on with fewer workers, down to none. Start a fresh one instead.
+    events.on('worker:fatalError', ({ worker, error }) => {
+      this.deadWorkerIds.add(worker.workerId);
+      this.crashed(error, 'a job worker could not record a job outcome and stopped; restarting the job runner');
+    });
+    this.runnerAbort = new AbortController();
+    this.cronFailing = false;
+    const runner = await run({
+      pgPool: this.cronSafePool(this.runnerAbort.signal),
+      concurrency: this.deps.concurrency,
+      pollInterval: this.deps.pollIntervalMs ?? 2_000,
+      gracefulShutdownAbortTimeout: Math.floor(this.shutdownTimeoutMs / 2),
+      // The appliance's own shutdown sequence stops the runner.
+      noHandleSignals: true,
+      logger: this.workerLogger,
+      events,
+      taskList: this.taskList(),
+      parsedCronItems: this.cronItems,
+    });
+    this.runner = runner;
+    this.launchedAt = Date.now();
+    runner.promise.then(
+      () => this.onRunnerEnded(runner, undefined),
+      (error: unknown) => this.onRunnerEnded(runner, error),
+    );
+  }
+
+  /**
+   * The pool as graphile-worker sees it. Only its cron calls pool.query, and in 0.16 a failed cron query stops the
+   * runner through a promise nobody can handle: an unhandled rejection, which ends a Node 20 process
+   * (fixed upstream in graphile/worker#544). So cron queries are retried here until they succeed,
+   * or answer empty once this runner is stopping (cron then sees it was released and ends cleanly).
+   */
+  private cronSafePool(stopping: AbortSignal): pg.Pool {
+    const pool = this.deps.pool;
+    const retryingQuery = async (text: string, values?: unknown[]) => {
+      for (let delayMs = RESTART_MIN_DELAY_MS; ; delayMs = Math.min(delayMs * 2, RESTART_MAX_DELAY_MS)) {
+        try {
+          const result = await pool.query(text, values);
+          this.cronFailing = false;
+          return result;
+        } catch (error) {
+          if (stopping.aborted) return emptyResult();
+          this.cronFailing = true;
+          this.deps.logger.warn({ err: error, retryInMs: delayMs }, 'a job schedule query failed; retrying it');
+          const retry = await sleep(delayMs, true, { signal: stopping }).catch(() => false);
+          if (!retry) return emptyResult();
+        }
+      }
+    };
+    return new Proxy(pool, {
+      get(target, property) {
+        if (property === 'query') return retryingQuery;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  private taskList(): TaskList {
+    const tasks: TaskList = {};
+    for (const definition of this.definitions.values()) {
+      tasks[definition.name] = (payload: unknown, helpers: JobHelpers) => this.runJob(definition, payload, helpers);
+    }
+    return tasks;
+  }
+
+  private async runJob(definition: JobDefinition, payload: unknown, helpers: JobHelpers): Promise<void> {
+    const counts = this.byTask.get(definition.name)!;
+    const logger = this.deps.logger.child({ job: definition.name, jobId: helpers.job.id, attempt: helpers.job.attempts });
+    const started = performance.now();
+    this.totals.running++;
+    try {
+      await definition.handler(payload, { logger, signal: helpers.abortSignal ?? NEVER_ABORTED });
+      this.totals.completed++;
+      counts.completed++;
+    } catch (error) {
+      // graphile-worker logs the failure and schedules the retry.
+      this.totals.failed++;
+      counts.failed++;
+      throw error;
+    } finally {
+      this.totals.running--;
+      this.totals.durationCount++;
+      this.totals.durationSum += performance.now() - started;
+    }
+  }
+
+  /** graphile-worker's runner ends on its own only when something failed. */
+  private onRunnerEnded(runner: Runner, error: unknown): void {
+    if (runner !== this.runner) return;
+    this.runner = null;
+    this.workerPool = null;
+    this.crashed(error, 'graphile-worker stopped unexpectedly; restarting the job runner');
+  }
+
+  private crashed(error: unknown, message: string): void {
+    if (this.state !== 'running') return;
+    this.state = 'crashed';
+    this.deps.logger.error({ err: error }, message);
+    this.restarting = this.recover().finally(() => {
+      this.restarting = null;
+    });
+  }
+
+  /** Stops what is left of the crashed runner, then starts a new one, backing off while that fails. */
+  private async recover(): Promise<void> {
+    // Out of graphile-worker's call stack first: crashes are reported from inside its event emitter.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.shutdownRunner();
+    if (Date.now() - this.launchedAt > RESTART_STABLE_MS) this.restartDelayMs = RESTART_MIN_DELAY_MS;
+    while (this.state === 'crashed') {
+      const delayMs = this.restartDelayMs;
+      this.restartDelayMs = Math.min(delayMs * 2, RESTART_MAX_DELAY_MS);
+      if (!(await sleep(delayMs, true, { signal: this.stopController.signal }).catch(() => false))) return;
+      try {
+        await this.unlockDeadWorkers();
+        await this.launch();
+      } catch (error) {
+        this.deps.logger.error({ err: error, retryInMs: this.restartDelayMs }, 'restarting the job runner failed');
+        continue;
+      }
+      // stop() came meanwhile: it waits for this recovery, then stops the new runner.
+      if (this.state !== 'crashed') return;
+      this.state = 'running';
+      this.deps.logger.info('the job runner is running again');
+    }
+  }
+
+  /** The workers are gone (this process saw them die), so graphile-worker's force_unlock_workers is safe to use. */
+  private async unlockDeadWorkers(): Promise<void> {
+    if (this.deadWorkerIds.size === 0) return;
+    const ids = [...this.deadWorkerIds];
+    await this.deps.pool.query(`SELECT ${JOB_SCHEMA}.force_unlock_workers($1::text[])`, [ids]);
+    for (const id of ids) this.deadWorkerIds.delete(id);
+  }
+
+  private async shutdownRunner(): Promise<void> {
+    const runner = this.runner;
+    const workerPool = this.workerPool;
+    if (!runner) return;
+    this.runnerAbort.abort();
+    const stopped = runner.stop().catch((error: unknown) => this.deps.logger.error({ err: error }, 'stopping the job runner failed'));
+    if (!(await settlesWithin(stopped, this.shutdownTimeoutMs))) {
+      this.deps.logger.warn(
+        { running: this.totals.running, timeoutMs: this.shutdownTimeoutMs },
+        'running jobs did not finish in time; failing them so that another instance retries them',
+      );
+      await workerPool?.forcefulShutdown('the job runner was stopped').catch(() => undefined);
+      await settlesWithin(stopped, this.shutdownTimeoutMs);
+    }
+    if (this.runner === runner) {
+      this.runner = null;
+      this.workerPool = null;
+    }
+  }
+}
 
 /** Creates or upgrades graphile-worker's own schema (graphile_worker). */
 export async function migrateJobSchema(config: pg.ClientConfig): Promise<void> {
   const pool = new pg.Pool({ ...config, max: 1 });
   try {
-    await runMigrations({ pgPool: pool, logger: silentLogger() });
+    await runMigrations({ pgPool: pool, logger: new WorkerLogger(() => () => undefined) });
   } finally {
     await pool.end();
   }
 }
 
-import { Logger as WorkerLogger } from 'graphile-worker';
-function silentLogger(): WorkerLogger {
-  return new WorkerLogger(() => () => undefined);
+/** Routes graphile-worker's log lines into pino, with its scope (worker, task, job) as fields. */
+function pinoLogFactory(logger: Logger): LogFunctionFactory {
+  return (scope) => {
+    const child = logger.child({ component: 'graphile-worker', label: scope.label, worker: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId });
+    return (level, message, meta) => {
+      const fields = meta?.error instanceof Error ? { err: meta.error } : {};
+      // LogLevel is a const enum in graphile's types; its values are these strings.
+      // Its info lines are one per completed job, so they are debug here.
+      switch (level as string) {
+        case 'error':
+          return child.error(fields, message);
+        case 'warning':
+          return child.warn(fields, message);
+        default:
+          return child.debug(fields, message);
+      }
+    };
+  };
+}
+
+function emptyResult(): pg.QueryResult {
+  return { rows: [], rowCount: 0, command: '', oid: 0, fields: [] };
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
