@@ -68,6 +68,13 @@ describe('bad configuration', () => {
     expect(result.stderr).toContain('http.port (from env GATEHOUSE_HTTP_PORT) must be between 0 and 65535');
   });
 
+  it('a connection budget too small for the job workers exits 2 saying what to raise', async () => {
+    const result = await runGatehouse(['serve', '--data', dataDir, '--max-connections', '6'], { env: { GATEHOUSE_JOBS_CONCURRENCY: '4' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('database.maxConnections is 6, but with jobs.concurrency 4 it must be at least 8');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
   it('an unknown flag exits 2 with the usage line', async () => {
     const result = await runGatehouse(['serve', '--prot', '80']);
     expect(result.code).toBe(2);

@@ -15,6 +15,7 @@ import { latestVersion, migrate } from '../db/migrate.ts';
 import { createPlatform, type Platform } from '../platform/index.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { buildServer } from '../http/app.ts';
+import { planBudget } from '../postgres/budget.ts';
 
 export interface ServeOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ const RESTART_DELAYS_MS = [500, 2_000, 5_000];
 export async function serve(options: ServeOptions): Promise<void> {
   const started = Date.now();
   const { config, dataDir } = options;
+  // The connection budget is checked with the rest of the configuration, before anything is touched.
+  planBudget(config.database.maxConnections, config.jobs.concurrency);
   ensureDataDir(dataDir);
   const dirLock = lockDataDir(dataDir);
   const { logger, close: closeLog } = createLogger({ level: config.log.level, dataDir, fileMaxBytes: config.log.fileMaxBytes, fileKeep: config.log.fileKeep });

@@ -39,7 +39,7 @@ export interface Platform {
 
 export function createPlatform(options: PlatformOptions): Platform {
   const { logger, instanceId } = options;
-  const budget = planBudget(options.maxConnections);
+  const budget = planBudget(options.maxConnections, options.jobConcurrency);
   const pool = createPool(options.target, { role: 'pool', instanceId, max: budget.pool, statementTimeoutMs: options.statementTimeoutMs });
   // An idle client that dies (its backend terminated) is reported here; the pool replaces it on demand.
   pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection was closed'));
@@ -47,7 +47,8 @@ export function createPlatform(options: PlatformOptions): Platform {
   const locks = new LockManager(() => direct.connect('locks'), logger.child({ component: 'locks' }));
   const bus = new Bus({ pool, connect: () => direct.connect('bus'), logger: logger.child({ component: 'bus' }), instanceId });
   const cache = new Cache({ pool, bus, logger: logger.child({ component: 'cache' }), lruMaxEntries: options.lruMaxEntries, instanceId });
-  const jobs = new JobRunner({ pool, logger: logger.child({ component: 'jobs' }), concurrency: options.jobConcurrency });
+  // Jobs get a third of the shutdown budget to finish before they are failed for another instance to retry.
+  const jobs = new JobRunner({ pool, logger: logger.child({ component: 'jobs' }), concurrency: options.jobConcurrency, shutdownTimeoutMs: 3_000 });
   const rateLimiter = new RateLimiter(pool);
   registerCleanupJob(jobs, pool);
 

@@ -2,6 +2,7 @@
 // the bus listener (one direct connection), the lock connection (one direct connection) and the pool.
 // Migrations use one direct connection before the pool opens, so they never add to the peak.
 import pg from 'pg';
+import { UsageError } from '../appliance/errors.ts';
 import { connectionConfig, type DatabaseTarget } from '../db/pool.ts';
 
 export const DIRECT_ROLES = ['bus', 'locks'] as const;
@@ -13,8 +14,22 @@ export interface ConnectionBudget {
   direct: Record<DirectRole, 1>;
 }
 
-export function planBudget(total: number): ConnectionBudget {
-  if (total < DIRECT_ROLES.length + 2) throw new Error(`a connection budget of ${total} leaves no room for the pool; the minimum is ${DIRECT_ROLES.length + 2}`);
+/**
+ * The pool must hold the job queue's LISTEN connection, one connection per job worker, and at least one
+ * for requests, or a burst of jobs would starve HTTP.
+ */
+export function minimumBudget(jobConcurrency: number): number {
+  return DIRECT_ROLES.length + 1 + jobConcurrency + 1;
+}
+
+export function planBudget(total: number, jobConcurrency: number): ConnectionBudget {
+  const minimum = minimumBudget(jobConcurrency);
+  if (total < minimum) {
+    throw new UsageError(
+      'config_invalid',
+      `database.maxConnections is ${total}, but with jobs.concurrency ${jobConcurrency} it must be at least ${minimum} (the bus listener, the lock connection, the job queue's listener, one per job worker, and one for requests). Raise database.maxConnections or lower jobs.concurrency.`,
+    );
+  }
   return { total, pool: total - DIRECT_ROLES.length, direct: { bus: 1, locks: 1 } };
 }
 
