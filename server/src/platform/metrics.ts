@@ -4,7 +4,7 @@ import type { Platform } from './index.ts';
 
 export function createMetrics(platform: Platform): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
   const { pool, bus, cache, jobs, locks, budget } = platform;
 
   const gauge = (name: string, help: string, read: () => number) =>
