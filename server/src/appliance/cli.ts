@@ -1,13 +1,12 @@
 // The `gatehouse` command line. Every verb answers --help; a usage mistake exits 2.
-import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { ApplianceError, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
 import { CONFIG_FLAGS, loadConfig } from './config.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { serve } from './serve.ts';
+import { VERSION } from './paths.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Verb {
   summary: string;

@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ApplianceError, errorMessage } from '../appliance/errors.ts';
 import { LOCK_KEY_SQL } from '../platform/locks.ts';
+import { MIGRATIONS_DIR } from '../appliance/paths.ts';
 
-export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export { MIGRATIONS_DIR };
+
 export const MIGRATION_LOCK = 'gatehouse:migrations';
 
 export interface Migration {

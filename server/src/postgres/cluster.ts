@@ -87,6 +87,10 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
       max_connections: '64',
       jit: 'off',
       huge_pages: 'off',
+      // Small-appliance footprint: synchronous I/O instead of PostgreSQL 18's three I/O worker processes,
+      // and no logical replication launcher (Gatehouse does not replicate).
+      io_method: 'sync',
+      max_logical_replication_workers: '0',
       // Logged at WARNING and above only, into logs/postgres.log.
       log_min_messages: 'warning',
       ...(tls ? { ssl: 'on', ssl_cert_file: tls.certFile, ssl_key_file: tls.keyFile, ssl_min_protocol_version: 'TLSv1.3' } : { ssl: 'off' }),
