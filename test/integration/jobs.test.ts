@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { JobRunner, type JobDefinition } from '../../server/src/platform/jobs.ts';
+import { LockManager } from '../../server/src/platform/locks.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -59,6 +60,48 @@ class Peer {
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
+
+  /** Resolves once the process has exited; a process that already exited resolves at once. */
+  exited(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => this.child.once('exit', () => resolve()));
+  }
+}
+
+async function startPeers(url: string, instances: string[], args: string[] = []): Promise<Peer[]> {
+  const started = instances.map((instance) => new Peer(url, instance, args));
+  peers.push(...started);
+  await Promise.all(started.map((peer) => peer.next('ready')));
+  return started;
+}
+
+/** The table jobs-peer's test:exclusive and test:parallel jobs record their runs in. */
+async function createJobRunsTable(pool: pg.Pool): Promise<void> {
+  await pool.query(`CREATE TABLE job_runs (id serial PRIMARY KEY, task text NOT NULL, label text, instance text NOT NULL,
+    started_at timestamptz NOT NULL, finished_at timestamptz)`);
+}
+
+interface JobRun {
+  label: string;
+  instance: string;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+async function runsLabelled(pool: pg.Pool, label: string): Promise<JobRun[]> {
+  const { rows } = await pool.query<JobRun>('SELECT label, instance, started_at, finished_at FROM job_runs WHERE label = $1 ORDER BY id', [label]);
+  return rows;
+}
+
+/** A LockManager on a connection of its own, named so that the test can find (and terminate) it. */
+function newLockManager(config: pg.ClientConfig, applicationName: string): LockManager {
+  const manager = new LockManager(async () => {
+    const client = new pg.Client({ ...config, application_name: applicationName });
+    await client.connect();
+    return client;
+  }, silent);
+  lockManagers.push(manager);
+  return manager;
 }
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -75,25 +118,43 @@ async function count(pool: pg.Pool, sql: string, params: unknown[] = []): Promis
 }
 
 const peers: Peer[] = [];
+const lockManagers: LockManager[] = [];
+const databases: TestDatabase[] = [];
 let db: TestDatabase;
-// The cron test waits for a real minute boundary, so its two instances start first and the other tests run meanwhile.
+// The cron tests wait for a real minute boundary, so their instances start first and the other tests run meanwhile.
 let cronDb: TestDatabase;
 let cronPeers: Peer[];
 let cronPeersReadyAt: number;
+// A singleton job scheduled every minute in this process, whose lock the test holds (as if another instance ran it).
+const CONTENDED_TICK_JOB = 'unit:contended-tick';
+let contendedTickRunner: JobRunner;
+let contendedTickRuns = 0;
 
 beforeAll(async () => {
   [db, cronDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  databases.push(db, cronDb);
   await cronDb.pool.query('CREATE TABLE cron_runs (instance text NOT NULL, tick timestamptz NOT NULL)');
-  cronPeers = [new Peer(cronDb.url, 'cron-a', ['--cron']), new Peer(cronDb.url, 'cron-b', ['--cron'])];
-  peers.push(...cronPeers);
-  await Promise.all(cronPeers.map((peer) => peer.next('ready')));
+  const otherInstance = await newLockManager(cronDb.config, 'jobs-test-other-instance').tryAcquire(`job:${CONTENDED_TICK_JOB}`);
+  expect(otherInstance).not.toBeNull();
+  contendedTickRunner = new JobRunner({ pool: cronDb.pool, logger: silent, concurrency: 1, pollIntervalMs: 100, locks: newLockManager(cronDb.config, 'jobs-test-locks') });
+  contendedTickRunner.define({ name: CONTENDED_TICK_JOB, singleton: true, handler: async () => void contendedTickRuns++ });
+  contendedTickRunner.schedule(CONTENDED_TICK_JOB, '* * * * *');
+  [cronPeers] = await Promise.all([startPeers(cronDb.url, ['cron-a', 'cron-b'], ['--cron']), contendedTickRunner.start()]);
   cronPeersReadyAt = Date.now();
 });
 
 afterAll(async () => {
   for (const peer of peers) peer.kill();
-  await Promise.all([db?.drop(), cronDb?.drop()]);
+  await contendedTickRunner?.stop();
+  for (const manager of lockManagers) await manager.close();
+  await Promise.all(databases.map((database) => database.drop()));
 });
+
+/** The first minute boundary at which every cron loop started in beforeAll was surely running. */
+function firstCronBoundary(): Date {
+  // Leave a second of margin after they were ready.
+  return new Date(Math.ceil((cronPeersReadyAt + 1_000) / 60_000) * 60_000);
+}
 
 describe('JobRunner in one process', () => {
   const runners: JobRunner[] = [];
@@ -101,13 +162,17 @@ describe('JobRunner in one process', () => {
     await Promise.all(runners.map((runner) => runner.stop()));
   });
 
-  function makeRunner(definitions: JobDefinition[], options: { logger?: pino.Logger; pool?: pg.Pool; shutdownTimeoutMs?: number; concurrency?: number } = {}) {
+  function makeRunner(
+    definitions: JobDefinition[],
+    options: { logger?: pino.Logger; pool?: pg.Pool; shutdownTimeoutMs?: number; concurrency?: number; locks?: LockManager } = {},
+  ) {
     const runner = new JobRunner({
       pool: options.pool ?? db.pool,
       logger: options.logger ?? silent,
       concurrency: options.concurrency ?? 2,
       pollIntervalMs: 100,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
+      locks: options.locks,
     });
     for (const definition of definitions) runner.define(definition);
     runners.push(runner);
@@ -343,16 +408,83 @@ describe('JobRunner in one process', () => {
     expect(await count(db.pool, `SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'unit:orphaned'`)).toBe(0);
     await runner.stop();
   });
+
+  it('queues a singleton job whose lock another instance holds again for a second later, with its payload, key and attempts, so that a newer add with that key replaces it', async () => {
+    const payloads: unknown[] = [];
+    const runner = makeRunner([{ name: 'unit:keyed-singleton', singleton: true, handler: async (payload) => void payloads.push(payload) }], {
+      locks: newLockManager(db.config, 'jobs-test-keyed-singleton'),
+    });
+    const otherInstance = await newLockManager(db.config, 'jobs-test-keyed-other').tryAcquire('job:unit:keyed-singleton');
+    expect(otherInstance).not.toBeNull();
+    const queued = async () =>
+      (
+        await db.pool.query<{ id: string; key: string | null; locked: boolean; attempts: number; last_error: string | null; payload: unknown; delay_ms: number }>(
+          `SELECT j.id, j.key, j.locked_at IS NOT NULL AS locked, j.attempts, j.last_error, j.payload, (extract(epoch FROM j.run_at - j.created_at) * 1000)::float8 AS delay_ms
+           FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'unit:keyed-singleton'`,
+        )
+      ).rows;
+    await runner.add('unit:keyed-singleton', { version: 1 }, { jobKey: 'keyed-singleton' });
+    const [first] = await queued();
+    // As if it had failed twice before.
+    await db.pool.query('SELECT FROM graphile_worker.reschedule_jobs(ARRAY[$1::bigint], attempts => 2)', [first!.id]);
+    await runner.start();
+    // Taken, found locked, and replaced by a job due 1 to 2 s later that carries the same key and payload, not a failure.
+    let again: Awaited<ReturnType<typeof queued>>[number] | undefined;
+    await waitFor(async () => (again = (await queued()).find((job) => job.id !== first!.id && !job.locked)) !== undefined, 10_000, 'the job to be queued again');
+    expect(again).toMatchObject({ key: 'keyed-singleton', attempts: 2, payload: { version: 1 } });
+    expect(again!.delay_ms).toBeGreaterThanOrEqual(1_000);
+    expect(again!.delay_ms).toBeLessThanOrEqual(2_000);
+    await runner.add('unit:keyed-singleton', { version: 2 }, { jobKey: 'keyed-singleton' });
+    await otherInstance!.release();
+    await waitFor(() => payloads.length >= 1, 10_000, 'the job to run once the lock is free');
+    await sleep(2_500);
+    expect(payloads).toEqual([{ version: 2 }]);
+    expect(await queued()).toEqual([]);
+    expect(runner.stats().byTask['unit:keyed-singleton']).toEqual({ completed: 1, failed: 0 });
+    await runner.stop();
+  });
+
+  it('aborts the signal of a singleton job whose lock connection dies', async () => {
+    let signal: AbortSignal | undefined;
+    const runner = makeRunner(
+      [
+        {
+          name: 'unit:lock-lost',
+          singleton: true,
+          async handler(_payload, ctx) {
+            signal = ctx.signal;
+            await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+          },
+        },
+      ],
+      { locks: newLockManager(db.config, 'jobs-test-lock-lost') },
+    );
+    await runner.start();
+    await runner.add('unit:lock-lost');
+    await waitFor(() => signal !== undefined, 10_000, 'the job to start');
+    expect(signal!.aborted).toBe(false);
+    await db.pool.query(`SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = 'jobs-test-lock-lost' AND datname = $1`, [db.name]);
+    await waitFor(() => signal!.aborted, 5_000, 'the signal to be aborted');
+    expect(String(signal!.reason)).toMatch(/lost the lock "job:unit:lock-lost"/);
+    await waitFor(() => runner.stats().byTask['unit:lock-lost']!.completed === 1, 5_000, 'the job to finish');
+    await runner.stop();
+  });
 });
 
 describe('JobRunner across processes', () => {
+  // Two workers each, looking for due jobs every 50 ms besides being woken by every new job.
+  const eagerPeer = ['--concurrency', '2', '--poll-ms', '50'];
+
+  async function freshDatabase(): Promise<TestDatabase> {
+    const database = await createTestDatabase();
+    databases.push(database);
+    await createJobRunsTable(database.pool);
+    return database;
+  }
+
   it('never runs a singleton job on two instances at once, while ordinary jobs overlap', async () => {
-    await db.pool.query(`CREATE TABLE job_runs (id serial PRIMARY KEY, task text NOT NULL, instance text NOT NULL,
-      started_at timestamptz NOT NULL, finished_at timestamptz)`);
-    // Two workers each, looking for due jobs every 50 ms besides being woken by every new job.
-    const pair = [new Peer(db.url, 'peer-a', ['--concurrency', '2', '--poll-ms', '50']), new Peer(db.url, 'peer-b', ['--concurrency', '2', '--poll-ms', '50'])];
-    peers.push(...pair);
-    await Promise.all(pair.map((peer) => peer.next('ready')));
+    await createJobRunsTable(db.pool);
+    const pair = await startPeers(db.url, ['peer-a', 'peer-b'], eagerPeer);
     const finished = (task: string) => count(db.pool, 'SELECT count(*) FROM job_runs WHERE task = $1 AND finished_at IS NOT NULL', [task]);
     const overlaps = (task: string) =>
       count(
@@ -380,11 +512,49 @@ describe('JobRunner across processes', () => {
     await Promise.all(pair.map((peer) => peer.request({ cmd: 'stop' }, 'stopped')));
   });
 
+  it('lets another instance run a singleton job within seconds after the instance running it was killed', { timeout: 30_000 }, async () => {
+    const database = await freshDatabase();
+    // The holder has one worker, busy with the endless job: it never holds the next job, which it could not hand on once killed
+    // (a job held by a killed instance waits for graphile-worker's 4-hour reset, singleton or not).
+    const [holder] = await startPeers(database.url, ['killed'], ['--concurrency', '1', '--poll-ms', '50']);
+    await holder!.request({ cmd: 'add', name: 'test:exclusive', payload: { sleepMs: 600_000, label: 'endless' } }, 'added');
+    await waitFor(async () => (await runsLabelled(database.pool, 'endless')).length === 1, 10_000, 'the endless job to start');
+    const [survivor] = await startPeers(database.url, ['survivor'], eagerPeer);
+    // The next one is already waiting when the holder dies, as the next cron tick would be.
+    await survivor!.request({ cmd: 'add', name: 'test:exclusive', payload: { label: 'next' } }, 'added');
+    await sleep(1_500);
+    expect(await runsLabelled(database.pool, 'next')).toEqual([]);
+    holder!.kill();
+    await holder!.exited();
+    const killedAt = Date.now();
+    await waitFor(async () => (await runsLabelled(database.pool, 'next')).some((run) => run.finished_at !== null), 10_000, 'the next job to run');
+    const [next] = await runsLabelled(database.pool, 'next');
+    expect(next!.instance).toBe('survivor');
+    expect(next!.finished_at!.getTime() - killedAt).toBeLessThan(5_000);
+    // graphile-worker itself still holds the dead instance's job: only its 4-hour stale-lock reset would free it.
+    expect(await count(database.pool, `SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'test:exclusive' AND locked_at IS NOT NULL`)).toBe(1);
+    await survivor!.request({ cmd: 'stop' }, 'stopped');
+  });
+
+  it('runs a singleton job queued while another instance runs one after that one finishes, without failing it', { timeout: 30_000 }, async () => {
+    const database = await freshDatabase();
+    const pair = await startPeers(database.url, ['later-a', 'later-b'], eagerPeer);
+    await pair[0]!.request({ cmd: 'add', name: 'test:exclusive', payload: { sleepMs: 2_000, label: 'first' } }, 'added');
+    await waitFor(async () => (await runsLabelled(database.pool, 'first')).length === 1, 10_000, 'the first job to start');
+    await pair[1]!.request({ cmd: 'add', name: 'test:exclusive', payload: { label: 'second' } }, 'added');
+    await waitFor(async () => (await runsLabelled(database.pool, 'second')).some((run) => run.finished_at !== null), 15_000, 'the second job to run');
+    const [first] = await runsLabelled(database.pool, 'first');
+    const seconds = await runsLabelled(database.pool, 'second');
+    expect(seconds).toHaveLength(1);
+    expect(seconds[0]!.started_at.getTime()).toBeGreaterThanOrEqual(first!.finished_at!.getTime());
+    expect(await count(database.pool, `SELECT count(*) FROM graphile_worker.jobs`)).toBe(0);
+    const stopped = await Promise.all(pair.map((peer) => peer.request({ cmd: 'stop' }, 'stopped')));
+    for (const { stats } of stopped) expect(stats).toMatchObject({ failed: 0 });
+  });
+
   it('enqueues a cron tick once across two instances', { timeout: 90_000 }, async () => {
-    // Both instances' cron loops must be running at the boundary; leave a second of margin after they were ready.
-    const boundary = Math.ceil((cronPeersReadyAt + 1_000) / 60_000) * 60_000;
-    await sleep(Math.max(0, boundary - Date.now()));
-    const tick = new Date(boundary);
+    const tick = firstCronBoundary();
+    await sleep(Math.max(0, tick.getTime() - Date.now()));
     await waitFor(async () => (await count(cronDb.pool, 'SELECT count(*) FROM cron_runs WHERE tick = $1', [tick])) > 0, 15_000, 'the tick job to run');
     await sleep(2_000);
     const { rows } = await cronDb.pool.query<{ tick: Date; runs: number }>('SELECT tick, count(*)::int AS runs FROM cron_runs GROUP BY tick ORDER BY tick');
@@ -392,5 +562,19 @@ describe('JobRunner across processes', () => {
     expect(rows.every((row) => row.runs === 1)).toBe(true);
     // Both instances were still running their cron loops (a crashed loop stops the runner).
     for (const peer of cronPeers) expect(await peer.request({ cmd: 'status' }, 'status')).toMatchObject({ alive: true });
+  });
+
+  it('skips a cron tick of a singleton job whose lock another instance holds, neither running, failing nor queueing it again', { timeout: 90_000 }, async () => {
+    const tick = firstCronBoundary();
+    const ticked = () =>
+      count(cronDb.pool, `SELECT count(*) FROM graphile_worker._private_known_crontabs WHERE identifier = $1 AND last_execution >= $2`, [CONTENDED_TICK_JOB, tick]);
+    const pending = () => count(cronDb.pool, `SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = $1`, [CONTENDED_TICK_JOB]);
+    await sleep(Math.max(0, tick.getTime() - Date.now()));
+    await waitFor(async () => (await ticked()) === 1, 15_000, 'the tick to be enqueued');
+    await waitFor(async () => (await pending()) === 0, 10_000, 'the tick job to be taken and finished');
+    await sleep(2_500);
+    expect(await pending()).toBe(0);
+    expect(contendedTickRuns).toBe(0);
+    expect(contendedTickRunner.stats()).toMatchObject({ completed: 0, failed: 0 });
   });
 });

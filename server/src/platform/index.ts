@@ -48,7 +48,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   const bus = new Bus({ pool, connect: () => direct.connect('bus'), logger: logger.child({ component: 'bus' }), instanceId });
   const cache = new Cache({ pool, bus, logger: logger.child({ component: 'cache' }), lruMaxEntries: options.lruMaxEntries, instanceId });
   // Jobs get a third of the shutdown budget to finish before they are failed for another instance to retry.
-  const jobs = new JobRunner({ pool, logger: logger.child({ component: 'jobs' }), concurrency: options.jobConcurrency, shutdownTimeoutMs: 3_000 });
+  const jobs = new JobRunner({ pool, logger: logger.child({ component: 'jobs' }), concurrency: options.jobConcurrency, shutdownTimeoutMs: 3_000, locks });
   const rateLimiter = new RateLimiter(pool);
   registerCleanupJob(jobs, pool);
 

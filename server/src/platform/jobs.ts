@@ -2,6 +2,9 @@
 // The runner borrows the process's pool, so its connections count inside the process's connection budget:
 // graphile-worker keeps one pool connection for its LISTEN (new-job notifications) for as long as it runs,
 // and each running job borrows one more while it fetches, completes or queries.
+// Singleton jobs hold a session advisory lock (LockManager) while they run, rather than relying on a graphile-worker
+// named queue: a queue stays locked for 4 hours after its holder is killed, while PostgreSQL drops a session lock
+// the moment the holder's connection closes.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -11,6 +14,7 @@ import {
   parseCronItems,
   run,
   runMigrations,
+  type Job,
   type JobHelpers,
   type LogFunctionFactory,
   type ParsedCronItem,
@@ -19,20 +23,25 @@ import {
   type WorkerEvents,
   type WorkerPool,
 } from 'graphile-worker';
+import type { LockManager } from './locks.ts';
 
 /** The schema graphile-worker keeps its queue in; its public SQL API (add_job, complete_jobs, jobs view) lives here. */
 export const JOB_SCHEMA = 'graphile_worker';
 
 export interface JobContext {
   logger: Logger;
-  /** Aborted when the runner is shutting down and the job should wrap up. */
+  /** Aborted when the runner is shutting down, or a singleton job lost its lock, and the job should wrap up. */
   signal: AbortSignal;
 }
 
 export interface JobDefinition {
   name: string;
   handler: (payload: unknown, ctx: JobContext) => Promise<void>;
-  /** Never runs twice at once, across every instance: its jobs share one graphile-worker queue, which runs serially. */
+  /**
+   * Never runs twice at once, across every instance: each run holds the advisory lock `job:<name>`.
+   * A scheduled tick that finds the lock held is skipped (the holder is doing that work);
+   * a job queued with add() that finds it held is queued again to run a little later.
+   */
   singleton?: boolean;
   /** Attempts before the job fails permanently (graphile-worker's default is 25, with exponential backoff). */
   maxAttempts?: number;
@@ -46,6 +55,11 @@ export interface JobDeps {
   pollIntervalMs?: number;
   /** How long stop() lets running jobs finish; their signal is aborted at half of it. Default 10 000. */
   shutdownTimeoutMs?: number;
+  /**
+   * The process's lock manager, which singleton jobs take their locks from.
+   * Without it, singleton jobs fall back to a graphile-worker named queue, which a killed instance blocks for 4 hours.
+   */
+  locks?: LockManager;
 }
 
 export interface JobStats {
@@ -63,6 +77,9 @@ const RESTART_MAX_DELAY_MS = 30_000;
 /** A runner that stayed up this long before crashing restarts after the shortest delay again. */
 const RESTART_STABLE_MS = 60_000;
 const NEVER_ABORTED = new AbortController().signal;
+/** A queued singleton job that finds its lock held runs again after a delay in this range (jittered, so waiting jobs spread out). */
+const CONTENDED_RETRY_MIN_MS = 1_000;
+const CONTENDED_RETRY_MAX_MS = 2_000;
 
 export class JobRunner {
   private readonly definitions = new Map<string, JobDefinition>();
@@ -74,6 +91,8 @@ export class JobRunner {
   private workerPool: WorkerPool | null = null;
   /** Aborted to let the current runner's retrying cron queries give up, so that it can stop. */
   private runnerAbort = new AbortController();
+  /** Aborted when the current runner's jobs were failed by a forced shutdown while their tasks still ran. */
+  private runnerForced = new AbortController();
   private cronFailing = false;
   private launchedAt = 0;
   private restartDelayMs = RESTART_MIN_DELAY_MS;
@@ -121,9 +140,9 @@ export class JobRunner {
         payload: payload as Record<string, unknown>,
         options: {
           backfillPeriod: 0,
-          queueName: definition.singleton ? name : undefined,
+          queueName: this.singletonQueue(definition),
           // A tick that finds the previous tick's job still waiting replaces it, so ticks never pile up.
-          jobKey: `cron:${name}`,
+          jobKey: cronJobKey(name),
           jobKeyMode: 'replace',
           maxAttempts: definition.maxAttempts,
         },
@@ -134,6 +153,9 @@ export class JobRunner {
 
   async start(): Promise<void> {
     this.assertNotStarted('start');
+    if (!this.deps.locks && [...this.definitions.values()].some((definition) => definition.singleton)) {
+      this.deps.logger.warn('singleton jobs run on a graphile-worker named queue, which a killed instance blocks for up to 4 hours; give the job runner a LockManager');
+    }
     await this.launch();
     this.state = 'running';
   }
@@ -147,7 +169,7 @@ export class JobRunner {
       [
         name,
         JSON.stringify(payload ?? {}),
-        definition.singleton ? name : null,
+        this.singletonQueue(definition) ?? null,
         options.runAt ?? null,
         options.maxAttempts ?? definition.maxAttempts ?? null,
         options.jobKey ?? null,
@@ -182,6 +204,11 @@ export class JobRunner {
     return this.stopping;
   }
 
+  /** The named queue that serializes a singleton job when there is no LockManager to lock it with. */
+  private singletonQueue(definition: JobDefinition): string | undefined {
+    return definition.singleton && !this.deps.locks ? definition.name : undefined;
+  }
+
   private assertNotStarted(action: string): void {
     if (this.state !== 'idle') throw new Error(`cannot ${action} after the job runner has started`);
   }
@@ -198,6 +225,7 @@ export class JobRunner {
       this.crashed(error, 'a job worker could not record a job outcome and stopped; restarting the job runner');
     });
     this.runnerAbort = new AbortController();
+    this.runnerForced = new AbortController();
     this.cronFailing = false;
     const runner = await run({
       pgPool: this.cronSafePool(this.runnerAbort.signal),
@@ -208,7 +236,7 @@ export class JobRunner {
       noHandleSignals: true,
       logger: this.workerLogger,
       events,
-      taskList: this.taskList(),
+      taskList: this.taskList(this.runnerForced.signal),
       parsedCronItems: this.cronItems,
     });
     this.runner = runner;
@@ -251,21 +279,48 @@ export class JobRunner {
     });
   }
 
-  private taskList(): TaskList {
+  private taskList(forced: AbortSignal): TaskList {
     const tasks: TaskList = {};
     for (const definition of this.definitions.values()) {
-      tasks[definition.name] = (payload: unknown, helpers: JobHelpers) => this.runJob(definition, payload, helpers);
+      tasks[definition.name] = async (payload: unknown, helpers: JobHelpers) => {
+        await this.runJob(definition, payload, helpers);
+        // A forced shutdown already failed this job for a retry, which may be running elsewhere by now. graphile-worker 0.16
+        // deletes the job of a task that returns, whoever holds it; a failure is only recorded by the worker that holds it.
+        if (forced.aborted) throw new Error('the job finished after a forced shutdown had failed it for a retry');
+      };
     }
     return tasks;
   }
 
   private async runJob(definition: JobDefinition, payload: unknown, helpers: JobHelpers): Promise<void> {
-    const counts = this.byTask.get(definition.name)!;
     const logger = this.deps.logger.child({ job: definition.name, jobId: helpers.job.id, attempt: helpers.job.attempts });
+    const shutdown = helpers.abortSignal ?? NEVER_ABORTED;
+    const locks = this.deps.locks;
+    if (!definition.singleton || !locks) return this.runHandler(definition, payload, logger, shutdown);
+    const outcome = await locks.runExclusive(singletonLockName(definition.name), (lockLost) =>
+      this.runHandler(definition, payload, logger, AbortSignal.any([shutdown, lockLost])),
+    );
+    if (!outcome.ran) await this.deferContended(helpers.job, logger);
+  }
+
+  /** Another run of this singleton job holds its lock, here or on another instance. */
+  private async deferContended(job: Job, logger: Logger): Promise<void> {
+    if (job.key === cronJobKey(job.task_identifier)) {
+      logger.debug('skipping this tick of a singleton job: another run of it is still going, and does its work');
+      return;
+    }
+    const delayMs = CONTENDED_RETRY_MIN_MS + Math.floor(Math.random() * (CONTENDED_RETRY_MAX_MS - CONTENDED_RETRY_MIN_MS));
+    const requeued = await requeueJob(this.deps.pool, job, delayMs);
+    if (requeued) logger.debug({ retryInMs: delayMs }, 'another run of this singleton job is going; queued this job again for later');
+    else logger.debug('another run of this singleton job is going, and this job was replaced meanwhile; dropping it');
+  }
+
+  private async runHandler(definition: JobDefinition, payload: unknown, logger: Logger, signal: AbortSignal): Promise<void> {
+    const counts = this.byTask.get(definition.name)!;
     const started = performance.now();
     this.totals.running++;
     try {
-      await definition.handler(payload, { logger, signal: helpers.abortSignal ?? NEVER_ABORTED });
+      await definition.handler(payload, { logger, signal });
       this.totals.completed++;
       counts.completed++;
     } catch (error) {
@@ -333,6 +388,7 @@ export class JobRunner {
     const runner = this.runner;
     const workerPool = this.workerPool;
     if (!runner) return;
+    const forced = this.runnerForced;
     this.runnerAbort.abort();
     const stopped = runner.stop().catch((error: unknown) => this.deps.logger.error({ err: error }, 'stopping the job runner failed'));
     if (!(await settlesWithin(stopped, this.shutdownTimeoutMs))) {
@@ -340,6 +396,7 @@ export class JobRunner {
         { running: this.totals.running, timeoutMs: this.shutdownTimeoutMs },
         'running jobs did not finish in time; failing them so that another instance retries them',
       );
+      forced.abort();
       await workerPool?.forcefulShutdown('the job runner was stopped').catch(() => undefined);
       await settlesWithin(stopped, this.shutdownTimeoutMs);
     }
@@ -357,6 +414,53 @@ export async function migrateJobSchema(config: pg.ClientConfig): Promise<void> {
     await runMigrations({ pgPool: pool, logger: new WorkerLogger(() => () => undefined) });
   } finally {
     await pool.end();
+  }
+}
+
+function cronJobKey(name: string): string {
+  return `cron:${name}`;
+}
+
+function singletonLockName(name: string): string {
+  return `job:${name}`;
+}
+
+/**
+ * Queues a job graphile-worker handed to this worker again, delayMs from now, with its payload, priority, flags and attempts.
+ * It becomes a new job, since graphile-worker deletes the one it handed out once its task returns.
+ * The new job takes the job key only while this one still holds it: one that lost its key to a newer add() was
+ * replaced by that job, and is dropped (returns false), as is one graphile-worker no longer lets this worker hold.
+ * The row is locked first (graphile-worker's public API has no way to), so that an add() with the same key
+ * waits for this to commit, then updates the new job: the latest payload wins, as with any waiting keyed job.
+ */
+async function requeueJob(pool: pg.Pool, job: Job, delayMs: number): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ key: string | null }>(
+      `SELECT key FROM ${JOB_SCHEMA}._private_jobs WHERE id = $1 AND locked_by = $2 FOR UPDATE`,
+      [job.id, job.locked_by],
+    );
+    // Gone, or no longer ours (failed by a forced shutdown, which retries it): nothing to hand on.
+    const replaced = rows.length === 0 || rows[0]!.key !== job.key;
+    if (!replaced) {
+      // add_job clears the key of this (locked) job and gives it to the new one.
+      const { rows: added } = await client.query<{ id: string }>(
+        `SELECT id FROM ${JOB_SCHEMA}.add_job($1, $2::json, run_at => now() + $3::int * interval '1 millisecond',
+           max_attempts => $4, job_key => $5, priority => $6, flags => $7)`,
+        [job.task_identifier, JSON.stringify(job.payload), delayMs, job.max_attempts, job.key, job.priority, job.flags ? Object.keys(job.flags) : null],
+      );
+      // Taking this job counted as an attempt; finding the lock held is not a failure, so it gives that attempt back.
+      await client.query(`SELECT FROM ${JOB_SCHEMA}.reschedule_jobs(ARRAY[$1::bigint], attempts => $2)`, [added[0]!.id, job.attempts - 1]);
+    }
+    await client.query('COMMIT');
+    client.release();
+    return !replaced;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that failed mid-transaction is not handed to anyone else.
+    client.release(true);
+    throw error;
   }
 }
 
