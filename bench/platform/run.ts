@@ -154,20 +154,28 @@ async function main(): Promise<void> {
   record('lock acquire+release/s', `${Math.round(lockRounds / ((performance.now() - started) / 1000)).toLocaleString('en')}`, '—');
   await locks.close();
 
-  // Jobs end to end: enqueue N, until the last one has run.
+  // Jobs end to end: enqueue N, until the last one has run; once added one by one, once in batches of 100.
   const jobCount = 5_000;
   let done = 0;
   let allDone: () => void = () => undefined;
-  const finished = new Promise<void>((r) => (allDone = r));
-  const jobs = new JobRunner({ pool, logger, concurrency: 8 });
+  const jobs = new JobRunner({ pool, logger, concurrency: 4 }); // the default jobs.concurrency
   jobs.define({ name: 'bench:noop', handler: async () => void (++done === jobCount && allDone()) });
   await jobs.start();
-  started = performance.now();
-  await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
-    for (let i = worker; i < jobCount; i += 8) await jobs.add('bench:noop', { i });
-  }));
-  await finished;
-  record('jobs/s end to end (enqueue → done)', `${Math.round(jobCount / ((performance.now() - started) / 1000)).toLocaleString('en')}`, '≥ 1000');
+  for (const mode of ['one by one', 'batches of 100'] as const) {
+    done = 0;
+    const finished = new Promise<void>((r) => (allDone = r));
+    started = performance.now();
+    if (mode === 'one by one') {
+      // Four enqueuers leave the pool's other connections to the four workers and the queue's listener.
+      await Promise.all(Array.from({ length: 4 }, async (_, worker) => {
+        for (let i = worker; i < jobCount; i += 4) await jobs.add('bench:noop', { i });
+      }));
+    } else {
+      for (let i = 0; i < jobCount; i += 100) await jobs.addMany('bench:noop', Array.from({ length: 100 }, (_, j) => ({ i: i + j })));
+    }
+    await finished;
+    record(`jobs/s end to end, added ${mode}`, `${Math.round(jobCount / ((performance.now() - started) / 1000)).toLocaleString('en')}`, '≥ 1000');
+  }
   await jobs.stop();
 
   await busA.close();

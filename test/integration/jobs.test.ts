@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { JobRunner, type JobDefinition } from '../../server/src/platform/jobs.ts';
 import { LockManager } from '../../server/src/platform/locks.ts';
+import { REPO } from '../helpers/serve.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -20,7 +21,7 @@ class Peer {
 
   constructor(url: string, readonly instance: string, args: string[] = []) {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/jobs-peer.ts', '--url', url, '--instance', instance, ...args], {
-      cwd: '/work/main',
+      cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
@@ -178,6 +179,18 @@ describe('JobRunner in one process', () => {
     runners.push(runner);
     return runner;
   }
+
+  it('queues many jobs in one statement with addMany, and runs every one with its own payload', async () => {
+    const seen: number[] = [];
+    const runner = makeRunner([{ name: 'unit:many', handler: async (payload) => void seen.push((payload as { n: number }).n) }, { name: 'unit:only-one', singleton: true, handler: async () => undefined }]);
+    await runner.start();
+    await runner.addMany('unit:many', Array.from({ length: 250 }, (_, n) => ({ n })));
+    await waitFor(() => seen.length === 250, 20_000, 'all 250 jobs to run');
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, n) => n));
+    await expect(runner.addMany('unit:only-one', [{}, {}])).rejects.toThrow(/singleton/);
+    await expect(runner.addMany('unit:unknown', [{}])).rejects.toThrow(/no job named/);
+    await runner.stop();
+  });
 
   it('runs a queued job with its payload, a job logger and an abort signal', async () => {
     const seen: Array<{ payload: unknown; hasLogger: boolean; aborted: boolean }> = [];

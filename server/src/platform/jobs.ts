@@ -177,6 +177,23 @@ export class JobRunner {
     );
   }
 
+  /**
+   * Queues many jobs of one kind in one statement (graphile-worker's add_jobs), for producers that fan out work.
+   * Singleton jobs are refused: queueing many of a job that runs one at a time is a mistake.
+   */
+  async addMany(name: string, payloads: unknown[], options: { maxAttempts?: number } = {}): Promise<void> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`no job named "${name}" is defined`);
+    if (definition.singleton) throw new Error(`the job "${name}" is a singleton: add its jobs one at a time`);
+    if (payloads.length === 0) return;
+    await this.deps.pool.query(
+      `SELECT FROM ${JOB_SCHEMA}.add_jobs(ARRAY(
+         SELECT ROW($1::text, payload, NULL, NULL, $2::int, NULL, NULL, NULL)::${JOB_SCHEMA}.job_spec
+         FROM json_array_elements($3::json) AS payload))`,
+      [name, options.maxAttempts ?? definition.maxAttempts ?? null, JSON.stringify(payloads.map((p) => p ?? {}))],
+    );
+  }
+
   /** For /readyz: started, not stopped, workers running and cron able to reach its tables. */
   alive(): boolean {
     return this.state === 'running' && this.runner !== null && !this.cronFailing;
