@@ -30,7 +30,7 @@ function startAppliance(dataDir: string): Promise<{ child: ChildProcess; ms: num
   const started = performance.now();
   const child = spawn(process.execPath, [path.join(REPO, 'bin', 'gatehouse.mjs'), 'serve', '--data', dataDir, '--port', '0', '--json'], {
     cwd: REPO,
-    env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -158,7 +158,9 @@ async function main(): Promise<void> {
   const jobCount = 5_000;
   let done = 0;
   let allDone: () => void = () => undefined;
-  const jobs = new JobRunner({ pool, logger, concurrency: 4 }); // the default jobs.concurrency
+  // As in the appliance: the default jobs.concurrency, and graphile-worker on its own pool with synchronous_commit off.
+  const workerPool = createPool(target, { role: 'bench-jobs', instanceId: 'bench', max: 5, settings: { synchronous_commit: 'off' } });
+  const jobs = new JobRunner({ pool, workerPool, logger, concurrency: 4 });
   jobs.define({ name: 'bench:noop', handler: async () => void (++done === jobCount && allDone()) });
   await jobs.start();
   for (const mode of ['one by one', 'batches of 100'] as const) {
@@ -177,12 +179,14 @@ async function main(): Promise<void> {
     record(`jobs/s end to end, added ${mode}`, `${Math.round(jobCount / ((performance.now() - started) / 1000)).toLocaleString('en')}`, '≥ 1000');
   }
   await jobs.stop();
+  await workerPool.end();
 
   await busA.close();
   await busB.close();
   await pool.end();
   await stopAppliance(warm.child);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (process.argv.includes('--keep')) console.log(`kept the data dir ${dataDir}`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
 
   if (process.argv.includes('--record')) {
     const file = path.join(REPO, 'bench', 'RESULTS.md');

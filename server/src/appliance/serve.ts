@@ -121,7 +121,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       postgresVersion,
       startupMs: Date.now() - started,
     };
-    log.info(ready, 'Gatehouse is ready');
+    const { event: _event, pid: _pid, instanceId: _instanceId, ...readyFields } = ready;
+    log.info(readyFields, 'Gatehouse is ready');
     process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms)\n`);
   } catch (error) {
     // Stop whatever did start, release the lock, and let the CLI print the message.

@@ -48,7 +48,14 @@ export interface JobDefinition {
 }
 
 export interface JobDeps {
+  /** Queries that must be durable: adding jobs, requeues, unlocking dead workers. */
   pool: pg.Pool;
+  /**
+   * graphile-worker's own connections (fetching and completing jobs, its LISTEN, cron). The appliance gives it a
+   * separate pool with synchronous_commit off: a completion lost in a crash only means the job runs again, which
+   * every job must tolerate anyway, and it saves a WAL flush per job. Defaults to `pool`.
+   */
+  workerPool?: pg.Pool;
   logger: Logger;
   concurrency: number;
   /** How often idle workers look for jobs that became due (new jobs arrive by LISTEN at once). Default 2000. */
@@ -271,7 +278,7 @@ export class JobRunner {
    * or answer empty once this runner is stopping (cron then sees it was released and ends cleanly).
    */
   private cronSafePool(stopping: AbortSignal): pg.Pool {
-    const pool = this.deps.pool;
+    const pool = this.deps.workerPool ?? this.deps.pool;
     const retryingQuery = async (text: string, values?: unknown[]) => {
       for (let delayMs = RESTART_MIN_DELAY_MS; ; delayMs = Math.min(delayMs * 2, RESTART_MAX_DELAY_MS)) {
         try {

@@ -28,6 +28,9 @@ export function createMetrics(platform: Platform): Registry {
   gauge('gatehouse_db_pool_idle', 'Idle connections in the pool', () => pool.idleCount);
   gauge('gatehouse_db_pool_waiting', 'Queries waiting for a pool connection', () => pool.waitingCount);
   gauge('gatehouse_db_pool_max', 'Largest size the pool may reach', () => budget.pool);
+  gauge('gatehouse_db_jobs_pool_size', 'Connections open in the job queue pool', () => platform.jobsPool.totalCount);
+  gauge('gatehouse_db_jobs_pool_waiting', 'Job queue queries waiting for a connection', () => platform.jobsPool.waitingCount);
+  gauge('gatehouse_db_jobs_pool_max', 'Largest size the job queue pool may reach', () => budget.jobs);
   gauge('gatehouse_db_connections_in_use', 'Connections this process holds (pool and dedicated)', () => platform.connectionsInUse());
   gauge('gatehouse_db_connections_budget', 'Most connections this process may hold', () => budget.total);
 

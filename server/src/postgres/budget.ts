@@ -1,5 +1,6 @@
 // The connection budget of one Gatehouse process: a fixed maximum, split between
-// the bus listener (one direct connection), the lock connection (one direct connection) and the pool.
+// the bus listener (one direct connection), the lock connection (one direct connection), the job queue's pool
+// and the application's pool.
 // Migrations use one direct connection before the pool opens, so they never add to the peak.
 import pg from 'pg';
 import { UsageError } from '../appliance/errors.ts';
@@ -10,13 +11,16 @@ export type DirectRole = (typeof DIRECT_ROLES)[number];
 
 export interface ConnectionBudget {
   total: number;
+  /** The application's pool: requests and everything else. */
   pool: number;
+  /** graphile-worker's pool: its LISTEN connection and one per job worker. */
+  jobs: number;
   direct: Record<DirectRole, 1>;
 }
 
 /**
- * The pool must hold the job queue's LISTEN connection, one connection per job worker, and at least one
- * for requests, or a burst of jobs would starve HTTP.
+ * The job queue gets its own pool (its LISTEN connection and one per job worker), and the application's
+ * pool at least one connection, so a burst of jobs never starves requests.
  */
 export function minimumBudget(jobConcurrency: number): number {
   return DIRECT_ROLES.length + 1 + jobConcurrency + 1;
@@ -30,7 +34,8 @@ export function planBudget(total: number, jobConcurrency: number): ConnectionBud
       `database.maxConnections is ${total}, but with jobs.concurrency ${jobConcurrency} it must be at least ${minimum} (the bus listener, the lock connection, the job queue's listener, one per job worker, and one for requests). Raise database.maxConnections or lower jobs.concurrency.`,
     );
   }
-  return { total, pool: total - DIRECT_ROLES.length, direct: { bus: 1, locks: 1 } };
+  const jobs = jobConcurrency + 1;
+  return { total, pool: total - DIRECT_ROLES.length - jobs, jobs, direct: { bus: 1, locks: 1 } };
 }
 
 /** Opens the dedicated connections, at most one per role at a time. */

@@ -136,7 +136,7 @@ export class EmbeddedCluster extends EventEmitter<{ exit: [code: number | null, 
         await probe.query('SELECT 1');
         await probe.end();
         await this.ensureDatabase(connection);
-        logger.info({ pid: child.pid, version: this.binaries!.version, socket: socketPath, tcp: this.options.tcp.enabled ? `127.0.0.1:${port}` : null }, 'PostgreSQL is ready');
+        logger.info({ postgresPid: child.pid, version: this.binaries!.version, socket: socketPath, tcp: this.options.tcp.enabled ? `127.0.0.1:${port}` : null }, 'PostgreSQL is ready');
         return { ...connection, database: DATABASE_NAME };
       } catch (error) {
         lastError = errorMessage(error);

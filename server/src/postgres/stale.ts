@@ -46,7 +46,7 @@ export async function recoverStaleCluster(pgDataDir: string, socketLockFile: str
   }
   const pid = readPostmasterPid(pgDataDir);
   if (pid !== null && isProcessAlive(pid) && isClusterProcess(pid, pgDataDir)) {
-    logger.warn({ pid }, 'a PostgreSQL left running by an earlier Gatehouse is still up; stopping it (fast shutdown) before starting afresh');
+    logger.warn({ postgresPid: pid }, 'a PostgreSQL left running by an earlier Gatehouse is still up; stopping it (fast shutdown) before starting afresh');
     await stopProcess(pid, stopTimeoutMs);
     result.stoppedPostmaster = pid;
   }
@@ -60,7 +60,7 @@ export async function recoverStaleCluster(pgDataDir: string, socketLockFile: str
     }
   }
   if (orphans.length > 0) {
-    logger.warn({ pids: orphans }, 'ended PostgreSQL processes orphaned by an earlier crash');
+    logger.warn({ postgresPids: orphans }, 'ended PostgreSQL processes orphaned by an earlier crash');
     await waitUntil(() => orphans.every((p) => !isProcessAlive(p)), 5_000);
   }
   result.killedOrphans = orphans;
@@ -69,7 +69,7 @@ export async function recoverStaleCluster(pgDataDir: string, socketLockFile: str
   for (const file of [path.join(pgDataDir, 'postmaster.pid'), socketLockFile]) {
     const holder = readLockFilePid(file);
     if (holder === null || !pidExists(holder)) continue;
-    logger.warn({ file, pid: holder, state: processState(holder), executable: processExecutable(holder) }, 'a PostgreSQL lock file names a pid that is not this cluster’s PostgreSQL (exited, or reused by another program); removing the stale file');
+    logger.warn({ file, namedPid: holder, state: processState(holder), executable: processExecutable(holder) }, 'a PostgreSQL lock file names a pid that is not this cluster’s PostgreSQL (exited, or reused by another program); removing the stale file');
     fs.rmSync(file, { force: true });
     result.removedPidFile = true;
   }
