@@ -58,7 +58,8 @@ describe('gatehouse serve on an empty data dir', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toMatch(/^gatehouse_db_connections_budget 12$/m);
-    expect(text).toMatch(/^gatehouse_db_pool_max 10$/m);
+    expect(text).toMatch(/^gatehouse_db_pool_max 5$/m);
+    expect(text).toMatch(/^gatehouse_db_jobs_pool_max 5$/m);
     for (const name of ['gatehouse_db_pool_waiting', 'gatehouse_db_connections_in_use', 'gatehouse_bus_messages_published_total', 'gatehouse_jobs_completed_total', 'gatehouse_cache_misses_total', 'gatehouse_job_duration_seconds_sum']) {
       expect(text).toContain(name);
     }
