@@ -19,6 +19,7 @@ export const ConfigSchema = Type.Object(
         port: Port(D.DEFAULT_HTTP_PORT, 'HTTP port; 0 picks a free one'),
         drainTimeoutMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5_000 }),
         metricsFromLan: Type.Boolean({ default: false, description: 'serve /metrics to non-loopback callers' }),
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', description: 'the address users and apps reach Gatehouse at (the OIDC issuer); default http://<host>:<port>' })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -42,6 +43,12 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false, default: {} },
         ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    secrets: Type.Object(
+      {
+        masterKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]{43}=?$', description: '32 random bytes, base64: encrypts signing keys and other secrets at rest; default: secrets/master.key in the data dir' })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -262,8 +269,17 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 }
 
 /** How a refused value is repeated back: never a secret read from a *_FILE, never the password in a URL. */
-function gotValue(origin: Origin | undefined): string {
-  if (!origin || origin.from.endsWith('_FILE')) return '';
+/** Settings whose value is a secret: a refused value is never repeated. */
+const SECRET_SETTINGS = new Set(['secrets.masterKey']);
+
+const PATTERN_HINTS: Record<string, string> = {
+  'database.url': 'must look like postgres://user:password@host:5432/database',
+  'http.publicUrl': 'must be an http:// or https:// address such as https://id.example.lan or http://192.168.1.5:9080, with no query or fragment',
+  'secrets.masterKey': 'must be 32 random bytes in base64 (make one with "openssl rand -base64 32")',
+};
+
+function gotValue(origin: Origin | undefined, settingPath = ''): string {
+  if (!origin || origin.from.endsWith('_FILE') || SECRET_SETTINGS.has(settingPath)) return '';
   // Up to the last @, for a password that holds one unescaped.
   return `; got ${JSON.stringify(origin.value).replace(/(\/\/[^/:@\s]*:)\S*@/g, '$1***@')}`;
 }
@@ -285,7 +301,7 @@ function describeError(error: ErrorObject, origins: Map<string, Origin>): string
   }
   const origin = origins.get(base);
   const where = origin ? ` (from ${origin.from})` : '';
-  const got = gotValue(origin);
+  const got = gotValue(origin, base);
   const schema = error.parentSchema as { minimum?: number; maximum?: number; anyOf?: Array<{ const?: unknown }> };
   switch (error.keyword) {
     case 'minimum':
@@ -297,7 +313,7 @@ function describeError(error: ErrorObject, origins: Map<string, Origin>): string
     case 'minLength':
       return `${base}${where} must not be empty`;
     case 'pattern':
-      return `${base}${where} must look like postgres://user:password@host:5432/database${got}`;
+      return `${base}${where} ${PATTERN_HINTS[base] ?? 'is not in the expected form'}${got}`;
     case 'anyOf':
       if (schema.anyOf?.every((branch) => 'const' in branch)) return `${base}${where} must be one of: ${schema.anyOf.map((branch) => String(branch.const)).join(', ')}${got}`;
       return `${base}${where} is not valid${got}`;

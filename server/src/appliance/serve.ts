@@ -15,6 +15,10 @@ import { latestVersion, migrate } from '../db/migrate.ts';
 import { createPlatform, type Platform } from '../platform/index.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { buildServer } from '../http/app.ts';
+import type { AppContext, Domain } from './context.ts';
+import { createDomains } from './domains.ts';
+import { SecretBox } from '../secrets/secret-box.ts';
+import { loadMasterKey } from '../secrets/master-key.ts';
 import { planBudget } from '../postgres/budget.ts';
 
 export interface ServeOptions {
@@ -56,7 +60,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   };
 
   try {
-    await checkPortFree(config.http.host, config.http.port);
+    // The port is settled before anything starts: the public URL (the OIDC issuer) depends on it.
+    const port = await reservePort(config.http.host, config.http.port);
     let target: DatabaseTarget;
     let postgresVersion: string | null = null;
     if (config.database.url) {
@@ -92,10 +97,23 @@ export async function serve(options: ServeOptions): Promise<void> {
     parts.platform = platform;
     await platform.start();
 
+    const ctx: AppContext = {
+      config,
+      logger: log,
+      platform,
+      dataDir,
+      publicUrl: (config.http.publicUrl ?? `http://${formatHost(config.http.host)}:${port}`).replace(/\/+$/, ''),
+      secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
+    };
+    const domains = await createDomains(ctx);
+    parts.domains = domains;
+    for (const domain of domains) await domain.start?.();
+
     const app = await buildServer({
       logger: log,
       metrics: createMetrics(platform),
       metricsFromLan: config.http.metricsFromLan,
+      domains,
       readiness: {
         pool: platform.pool,
         expectedSchemaVersion: latestVersion(),
@@ -104,16 +122,14 @@ export async function serve(options: ServeOptions): Promise<void> {
       },
     });
     parts.app = app;
-    await listen(app, config.http.host, config.http.port);
+    await listen(app, config.http.host, port);
     parts.drainTimeoutMs = config.http.drainTimeoutMs;
 
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(`received ${signal}`, 0));
 
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.http.port;
     const ready: ReadyInfo = {
       event: 'ready',
-      url: `http://${formatHost(config.http.host)}:${port}`,
+      url: ctx.publicUrl,
       pid: process.pid,
       instanceId,
       dataDir,
@@ -137,6 +153,7 @@ interface Parts {
   logger: Logger;
   cluster?: EmbeddedCluster;
   platform?: Platform;
+  domains?: Domain[];
   app?: FastifyInstance;
   drainTimeoutMs?: number;
 }
@@ -155,6 +172,7 @@ async function stopAll(parts: Parts, reason: string, timeoutMs: number): Promise
       await Promise.race([drained, drainLimit]);
       parts.app.server.closeAllConnections();
     }
+    for (const domain of [...(parts.domains ?? [])].reverse()) await domain.stop?.().catch((error: unknown) => logger.error({ err: error, domain: domain.name }, 'stopping a domain failed'));
     if (parts.platform) await parts.platform.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the platform failed'));
     if (parts.cluster) await parts.cluster.stop();
   })();
@@ -204,15 +222,18 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   }
 }
 
-/** Fails fast, before PostgreSQL starts, when the HTTP port cannot be had. */
-async function checkPortFree(host: string, port: number): Promise<void> {
-  if (port === 0) return;
+/**
+ * Fails fast, before PostgreSQL starts, when the HTTP port cannot be had; for port 0, picks a free one now,
+ * because the public URL must be known before the domains start.
+ */
+async function reservePort(host: string, port: number): Promise<number> {
   const probe = net.createServer();
   try {
     await new Promise<void>((resolve, reject) => {
       probe.once('error', reject);
       probe.listen({ host, port, exclusive: true }, resolve);
     });
+    return (probe.address() as net.AddressInfo).port;
   } catch (error) {
     throw listenError(error, host, port);
   } finally {

@@ -7,9 +7,12 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { requestIdFor } from './request-id.ts';
 import { registerHealth, type ReadinessDeps } from './health.ts';
 import { registerMetrics } from './metrics.ts';
+import type { Domain } from '../appliance/context.ts';
 
 export interface ServerDeps {
   logger: Logger;
+  /** The domains' routes (identity, OIDC, flows…), each an encapsulated plugin. */
+  domains?: Domain[];
   readiness: ReadinessDeps;
   metrics: Registry;
   metricsFromLan: boolean;
@@ -36,6 +39,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   registerHealth(app, deps.readiness);
   registerMetrics(app, deps.metrics, { allowRemote: deps.metricsFromLan });
+  for (const domain of deps.domains ?? []) await domain.register(app);
   await app.ready();
   return app;
 }

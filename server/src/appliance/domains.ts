@@ -1,0 +1,12 @@
+// The domains, composed in plain sight: each gets the context and the services it needs from the ones before it.
+import type { AppContext, Domain } from './context.ts';
+import { createIdentity } from '../identity/index.ts';
+import { createOidc } from '../providers/oidc/index.ts';
+import { createFlows } from '../flows/index.ts';
+
+export async function createDomains(ctx: AppContext): Promise<Domain[]> {
+  const identity = createIdentity(ctx);
+  const oidc = await createOidc(ctx, { identity: identity.service });
+  const flows = createFlows(ctx, { identity: identity.service, oidc: oidc.service });
+  return [identity, oidc, flows];
+}

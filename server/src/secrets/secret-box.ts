@@ -1,0 +1,49 @@
+// Secrets at rest (signing keys, client secrets that a protocol needs in plain text, TOTP seeds):
+// AES-256-GCM under the instance's master key. The stored form names the key by id, so the master key can be rotated.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+export class SecretBoxError extends Error {
+  readonly code = 'secret_unreadable';
+}
+
+export class SecretBox {
+  /** A short fingerprint of the master key, stored with each secret. */
+  readonly keyId: string;
+
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new RangeError('the master key must be 32 bytes');
+    this.keyId = createHash('sha256').update(key).digest('base64url').slice(0, 8);
+  }
+
+  /** `v1.<keyId>.<iv>.<ciphertext+tag>`, base64url. `context` binds the secret to its use (e.g. "oidc-key:<kid>"). */
+  seal(plaintext: string | Buffer, context: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    return [VERSION, this.keyId, iv.toString('base64url'), body.toString('base64url')].join('.');
+  }
+
+  open(sealed: string, context: string): Buffer {
+    const [version, keyId, iv, body] = sealed.split('.');
+    if (version !== VERSION || !keyId || !iv || !body) throw new SecretBoxError('a stored secret is not in a form this Gatehouse can read');
+    if (keyId !== this.keyId) {
+      throw new SecretBoxError(`a stored secret was sealed with master key ${keyId}, but this instance has master key ${this.keyId}. Give every instance the same master key (secrets.masterKey or GATEHOUSE_SECRETS_MASTER_KEY_FILE).`);
+    }
+    const data = Buffer.from(body, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    try {
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
+    } catch {
+      throw new SecretBoxError('a stored secret failed its integrity check: it was changed, or sealed for another use');
+    }
+  }
+
+  openText(sealed: string, context: string): string {
+    return this.open(sealed, context).toString('utf8');
+  }
+}
