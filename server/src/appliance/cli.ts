@@ -1,25 +1,13 @@
 // The `gatehouse` command line. Every verb answers --help; a usage mistake exits 2.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import path from 'node:path';
-import { ApplianceError, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
+import { parseArgs } from 'node:util';
+import { ApplianceError, EXIT_USAGE, errorMessage } from './errors.ts';
 import { CONFIG_FLAGS, loadConfig } from './config.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { serve } from './serve.ts';
 import { VERSION } from './paths.ts';
-
-
-interface Verb {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  help: string;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
-}
-
-const commonOptions = {
-  data: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { commonOptions, resolveDataDir, type Verb, type VerbValues } from './verb.ts';
+import { identityVerbs } from '../identity/cli.ts';
+import { oidcVerbs } from '../providers/oidc/cli.ts';
 
 const VERBS: Record<string, Verb> = {
   serve: {
@@ -27,7 +15,6 @@ const VERBS: Record<string, Verb> = {
     usage: 'gatehouse serve [options]',
     options: {
       ...commonOptions,
-      config: { type: 'string' },
       json: { type: 'boolean' },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -55,7 +42,7 @@ Prints one line when ready. Stops cleanly on Ctrl-C or SIGTERM.`,
     async run(values) {
       const dataDir = resolveDataDir(values);
       const flags: Record<string, string | boolean | undefined> = {};
-      for (const flag of Object.keys(CONFIG_FLAGS)) flags[flag] = values[flag];
+      for (const flag of Object.keys(CONFIG_FLAGS)) flags[flag] = values[flag] as string | boolean | undefined;
       const config = loadConfig(dataDir, { file: values.config as string | undefined, env: process.env, flags });
       await serve({ dataDir, config, json: values.json === true, version: VERSION });
     },
@@ -69,16 +56,9 @@ Prints one line when ready. Stops cleanly on Ctrl-C or SIGTERM.`,
       process.stdout.write(`gatehouse ${VERSION}\n`);
     },
   },
+  ...identityVerbs,
+  ...oidcVerbs,
 };
-
-function resolveDataDir(values: Record<string, string | boolean | undefined>): string {
-  const given = values.data;
-  if (typeof given === 'string') {
-    if (given.trim() === '') throw new UsageError('usage', '--data needs a folder path.');
-    return path.resolve(given);
-  }
-  return defaultDataDir();
-}
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(VERBS).map((v) => v.length));
@@ -94,7 +74,10 @@ Run "gatehouse <command> --help" for a command's options.
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [verbName, ...rest] = argv;
+  // Verbs are one word (serve) or two (user add).
+  const [first, second] = argv;
+  const verbName = first !== undefined && second !== undefined && VERBS[`${first} ${second}`] ? `${first} ${second}` : first;
+  const rest = argv.slice(verbName?.includes(' ') ? 2 : 1);
   if (verbName === undefined || verbName === '--help' || verbName === '-h' || verbName === 'help') {
     process.stdout.write(mainHelp());
     return verbName === undefined ? EXIT_USAGE : 0;
@@ -102,10 +85,12 @@ export async function main(argv: string[]): Promise<number> {
   if (verbName === '--version') return (await VERBS.version!.run({}, []), 0);
   const verb = VERBS[verbName];
   if (!verb) {
-    process.stderr.write(`gatehouse: unknown command "${verbName}".\n\n${mainHelp()}`);
+    const group = Object.keys(VERBS).filter((name) => name.startsWith(`${verbName} `));
+    const hint = group.length > 0 ? `"${verbName}" needs one of: ${group.map((name) => name.split(' ')[1]).join(', ')}.` : `unknown command "${verbName}".`;
+    process.stderr.write(`gatehouse: ${hint}\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: VerbValues; positionals: string[] };
   try {
     parsed = parseArgs({ args: rest, options: verb.options, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {
