@@ -24,4 +24,6 @@ export interface Domain<Service = unknown> {
   /** Work at start (after migrations, before listen), e.g. printing the setup link. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Facts for the ready line, e.g. { setupUrl } while the first admin is still to be created. */
+  readyInfo?(): Record<string, unknown>;
 }

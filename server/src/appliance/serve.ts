@@ -37,6 +37,8 @@ export interface ReadyInfo {
   database: 'embedded' | 'external';
   postgresVersion: string | null;
   startupMs: number;
+  /** The one-time link that creates the first admin, while there is none. */
+  setupUrl?: string;
 }
 
 const RESTART_DELAYS_MS = [500, 2_000, 5_000];
@@ -136,10 +138,12 @@ export async function serve(options: ServeOptions): Promise<void> {
       database: config.database.url ? 'external' : 'embedded',
       postgresVersion,
       startupMs: Date.now() - started,
+      ...Object.assign({}, ...domains.map((domain) => domain.readyInfo?.() ?? {})),
     };
-    const { event: _event, pid: _pid, instanceId: _instanceId, ...readyFields } = ready;
+    const { event: _event, pid: _pid, instanceId: _instanceId, setupUrl: _setupUrl, ...readyFields } = ready;
     log.info(readyFields, 'Gatehouse is ready');
-    process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms)\n`);
+    const setup = ready.setupUrl ? ` Create the first admin at ${ready.setupUrl}` : '';
+    process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms).${setup}\n`);
   } catch (error) {
     // Stop whatever did start, release the lock, and let the CLI print the message.
     await stopAll(parts, `startup failed: ${errorMessage(error)}`, config.shutdown.timeoutMs);
