@@ -43,6 +43,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** One master key per test database, so that several app instances on one database read each other's secrets. */
+const masterKeys = new WeakMap<TestDatabase, Buffer>();
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const ownsDb = !options.db;
@@ -65,7 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     platform,
     dataDir: '/nonexistent',
     publicUrl: config.http.publicUrl ?? `http://127.0.0.1:${port}`,
-    secrets: new SecretBox(randomBytes(32)),
+    secrets: new SecretBox(masterKeyOf(db)),
   };
   const domains = await createDomains(ctx);
   for (const domain of domains) await domain.start?.();
@@ -96,4 +99,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (ownsDb) await db.drop();
     },
   };
+}
+
+function masterKeyOf(db: TestDatabase): Buffer {
+  let key = masterKeys.get(db);
+  if (!key) {
+    key = randomBytes(32);
+    masterKeys.set(db, key);
+  }
+  return key;
 }

@@ -9,7 +9,7 @@ import { ApplianceError, UsageError } from './errors.ts';
 import type { Config } from './config.ts';
 import { lockDataDir, type DataDirLock } from './data-dir.ts';
 import { EmbeddedCluster } from '../postgres/cluster.ts';
-import { connectionConfig, createPool, targetFromUrl, type DatabaseTarget } from '../db/pool.ts';
+import { closePool, connectionConfig, createPool, targetFromUrl, type DatabaseTarget } from '../db/pool.ts';
 import { DATABASE_NAME, DATABASE_SUPERUSER } from './defaults.ts';
 import { currentVersion, latestVersion } from '../db/migrate.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -50,8 +50,10 @@ export async function openCliDatabase(dataDir: string, config: Readonly<Config>)
     }
   }
   const pool = createPool(target, { role: 'cli', instanceId: 'cli', max: 2, statementTimeoutMs: config.database.statementTimeoutMs });
+  // An idle connection that PostgreSQL closes (e.g. when the cluster stops) must not crash the command.
+  pool.on('error', () => undefined);
   const close = async () => {
-    await pool.end();
+    await closePool(pool);
     await cluster?.stop();
     lock?.release();
   };

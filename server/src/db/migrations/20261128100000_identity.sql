@@ -18,6 +18,8 @@ CREATE TABLE users (
 -- Usernames and emails are unique regardless of case; lookups use lower().
 CREATE UNIQUE INDEX users_username_lower ON users (lower(username));
 CREATE UNIQUE INDEX users_email_lower ON users (lower(email)) WHERE email IS NOT NULL;
+-- "Is there an admin?" (the first-run setup asks) without a scan of every user.
+CREATE INDEX users_active_admins ON users (id) WHERE is_admin AND is_active;
 
 CREATE TABLE groups (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,13 +53,14 @@ CREATE TABLE sessions (
   -- How the user proved who they are (e.g. {pwd}, {pwd,otp}), for acr/amr.
   auth_methods text[] NOT NULL DEFAULT '{}',
   last_ip inet,
-  user_agent text CHECK (user_agent IS NULL OR length(user_agent) <= 512)
+  user_agent text CHECK (user_agent IS NULL OR length(user_agent) <= 512),
+  -- The idle expiry never passes the absolute one, so idle_expires_at alone says whether a session is over.
+  CHECK (idle_expires_at <= expires_at)
 );
 -- Every authenticated request looks its session up by this index.
 CREATE UNIQUE INDEX sessions_token_hash ON sessions (token_hash);
 CREATE INDEX sessions_user ON sessions (user_id);
--- Cleanup deletes sessions past either expiry.
-CREATE INDEX sessions_expires_at ON sessions (expires_at);
+-- Cleanup deletes sessions past either expiry; by the CHECK above, that is idle_expires_at < now().
 CREATE INDEX sessions_idle_expires_at ON sessions (idle_expires_at);
 
 -- Facts about this instance that must never go back: setup_completed_at closes the first-admin setup for good.

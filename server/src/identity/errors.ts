@@ -1,0 +1,36 @@
+// Errors of the identity domain: values with a stable snake_case code and the HTTP status a route would answer.
+// They are HttpErrors, so a route that lets one through gets the one error shape from the shared handler.
+import { HttpError } from '../http/errors.ts';
+
+/** Every code, with its HTTP status. The key is the code. */
+export const IDENTITY_ERRORS = {
+  invalid_username: 400,
+  invalid_email: 400,
+  invalid_display_name: 400,
+  invalid_group_name: 400,
+  invalid_description: 400,
+  password_too_short: 400,
+  password_too_long: 400,
+  username_taken: 409,
+  email_taken: 409,
+  group_taken: 409,
+  user_not_found: 404,
+  group_not_found: 404,
+  user_disabled: 403,
+} as const;
+
+export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
+
+export class IdentityError extends HttpError {
+  declare readonly code: IdentityErrorCode;
+
+  constructor(code: IdentityErrorCode, message: string) {
+    super(IDENTITY_ERRORS[code], code, message);
+    this.name = 'IdentityError';
+  }
+
+  /** True for a mistake in the input (as opposed to a conflict or something missing). */
+  get isInvalidInput(): boolean {
+    return this.statusCode === 400;
+  }
+}
