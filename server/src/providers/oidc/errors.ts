@@ -1,0 +1,34 @@
+// Errors of the OIDC domain (the parts Gatehouse owns: clients, interactions, keys), as values with a stable
+// snake_case code and the HTTP status a route would answer. Protocol errors at the OAuth endpoints are
+// oidc-provider's own classes, named after their RFC codes (invalid_grant, invalid_client…).
+import { HttpError } from '../../http/errors.ts';
+
+/** Every code, with its HTTP status. The key is the code. */
+export const OIDC_ERRORS = {
+  invalid_client_name: 400,
+  invalid_redirect_uri: 400,
+  invalid_grant_types: 400,
+  invalid_client_options: 400,
+  client_name_taken: 409,
+  client_not_found: 404,
+  /** The interaction cookie is missing, or the sign-in request it named expired or was finished. */
+  interaction_not_found: 400,
+  /** The interaction waits for another step than the one asked for (consent before login…). */
+  interaction_step_mismatch: 409,
+  /** prompt=login or max_age asks for an authentication newer than the one offered. */
+  reauthentication_required: 400,
+  /** The account signing in is unknown or disabled. */
+  account_unavailable: 403,
+  signing_keys_busy: 503,
+} as const;
+
+export type OidcErrorCode = keyof typeof OIDC_ERRORS;
+
+export class OidcError extends HttpError {
+  declare readonly code: OidcErrorCode;
+
+  constructor(code: OidcErrorCode, message: string) {
+    super(OIDC_ERRORS[code], code, message);
+    this.name = 'OidcError';
+  }
+}
