@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterConnection } from '../helpers/db.ts';
-import { removeDataDir, startServe, tempDataDir, type ServeProcess } from '../helpers/serve.ts';
+import { removeDataDir, runGatehouse, startServe, tempDataDir, type ServeProcess } from '../helpers/serve.ts';
 import { loadMigrations } from '../../server/src/db/migrate.ts';
 
 const base = clusterConnection();
@@ -19,7 +19,9 @@ beforeAll(async () => {
   await admin.connect();
   // An empty database: both instances race to migrate it.
   await admin.query(`CREATE DATABASE ${database}`);
-  servers = await Promise.all(dataDirs.map((dir) => startServe(dir, { args: ['--database-url', url] })));
+  // Instances on one database share the master key that seals the signing keys.
+  const env = { GATEHOUSE_SECRETS_MASTER_KEY: randomBytes(32).toString('base64') };
+  servers = await Promise.all(dataDirs.map((dir) => startServe(dir, { args: ['--database-url', url], env })));
 });
 
 afterAll(async () => {
@@ -46,6 +48,18 @@ describe('two instances on one external PostgreSQL', () => {
     const { rows } = await db.query('SELECT version FROM schema_migrations ORDER BY version');
     await db.end();
     expect(rows.map((r) => r.version)).toEqual(loadMigrations().map((m) => m.version));
+  });
+
+  it('a third instance with another master key refuses to start, saying how to share the key', async () => {
+    const dir = tempDataDir();
+    try {
+      const result = await runGatehouse(['serve', '--data', dir, '--port', '0', '--database-url', url], { env: { GATEHOUSE_SECRETS_MASTER_KEY: randomBytes(32).toString('base64') } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Every instance on one database needs the same master key');
+      expect(result.stderr).not.toContain('    at ');
+    } finally {
+      removeDataDir(dir);
+    }
   });
 
   it('start no PostgreSQL of their own', () => {

@@ -14,6 +14,7 @@ import { connectionConfig, targetFromUrl, type DatabaseTarget } from '../db/pool
 import { latestVersion, migrate } from '../db/migrate.ts';
 import { createPlatform, type Platform } from '../platform/index.ts';
 import { createMetrics } from '../platform/metrics.ts';
+import { migrateJobSchema } from '../platform/jobs.ts';
 import { buildServer } from '../http/app.ts';
 import type { AppContext, Domain } from './context.ts';
 import { createDomains } from './domains.ts';
@@ -85,7 +86,12 @@ export async function serve(options: ServeOptions): Promise<void> {
       watchCluster(cluster, log, () => shuttingDown !== null, (reason) => void shutdown(reason, 1));
     }
 
-    await migrate(connectionConfig(target, { role: 'migrate', instanceId }), { lockTimeoutMs: config.migrations.lockTimeoutMs, logger: log.child({ component: 'migrations' }) });
+    await migrate(connectionConfig(target, { role: 'migrate', instanceId }), {
+      lockTimeoutMs: config.migrations.lockTimeoutMs,
+      logger: log.child({ component: 'migrations' }),
+      // Two instances starting on an empty database would otherwise both create graphile-worker's schema.
+      alsoUnderLock: () => migrateJobSchema(connectionConfig(target, { role: 'migrate-jobs', instanceId })),
+    });
 
     const platform = createPlatform({
       target,

@@ -41,6 +41,8 @@ export interface MigrateOptions {
   lockTimeoutMs: number;
   logger: Logger;
   migrations?: Migration[];
+  /** More schema work to do while the migration lock is held (graphile-worker's schema, which 0.16 installs without a lock). */
+  alsoUnderLock?: () => Promise<void>;
 }
 
 export interface MigrateResult {
@@ -64,7 +66,9 @@ export async function migrate(config: pg.ClientConfig, options: MigrateOptions):
     }
     await client.query('RESET lock_timeout');
     try {
-      return await applyPending(client, migrations, options.logger);
+      const result = await applyPending(client, migrations, options.logger);
+      await options.alsoUnderLock?.();
+      return result;
     } finally {
       await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK]);
     }

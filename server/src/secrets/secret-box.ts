@@ -1,11 +1,15 @@
 // Secrets at rest (signing keys, client secrets that a protocol needs in plain text, TOTP seeds):
 // AES-256-GCM under the instance's master key. The stored form names the key by id, so the master key can be rotated.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { ApplianceError } from '../appliance/errors.ts';
 
 const VERSION = 'v1';
 
-export class SecretBoxError extends Error {
-  readonly code = 'secret_unreadable';
+export class SecretBoxError extends ApplianceError {
+  constructor(message: string) {
+    super('secret_unreadable', message);
+    this.name = 'SecretBoxError';
+  }
 }
 
 export class SecretBox {
@@ -30,7 +34,7 @@ export class SecretBox {
     const [version, keyId, iv, body] = sealed.split('.');
     if (version !== VERSION || !keyId || !iv || !body) throw new SecretBoxError('a stored secret is not in a form this Gatehouse can read');
     if (keyId !== this.keyId) {
-      throw new SecretBoxError(`a stored secret was sealed with master key ${keyId}, but this instance has master key ${this.keyId}. Give every instance the same master key (secrets.masterKey or GATEHOUSE_SECRETS_MASTER_KEY_FILE).`);
+      throw new SecretBoxError(`A stored secret was sealed with master key ${keyId}, but this instance has master key ${this.keyId}. Every instance on one database needs the same master key: copy secrets/master.key from the first instance's data dir, or give all of them secrets.masterKey (GATEHOUSE_SECRETS_MASTER_KEY or GATEHOUSE_SECRETS_MASTER_KEY_FILE). Nothing was changed.`);
     }
     const data = Buffer.from(body, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
