@@ -347,9 +347,10 @@ describe('the device flow', () => {
     await withPage(async ({ page, screenshot }) => {
       const device = await client.initiateDeviceAuthorization(deviceConfig, { scope: 'openid profile' });
       await page.goto(device.verification_uri);
-      await page.getByRole('textbox').waitFor();
+      // Found by its label: the code field must be labelled for screen readers.
+      await page.getByLabel('Code from your device').waitFor();
       await screenshot('device-code-entry');
-      await page.getByRole('textbox').fill(device.user_code);
+      await page.getByLabel('Code from your device').fill(device.user_code);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('heading', { name: 'Connect a device' }).waitFor();
       await screenshot('device-confirm');

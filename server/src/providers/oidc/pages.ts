@@ -12,12 +12,18 @@ export function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+// The same look as the React pages (renderer/src/styles.css): the brand line, the card, the accent colour.
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1d2330;margin:0}
-main{max-width:26rem;margin:12vh auto;background:#fff;border-radius:8px;padding:2rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+header{display:flex;align-items:center;justify-content:center;gap:.6rem;margin:3rem 0 1.5rem;font-weight:700;font-size:1.2rem}
+header svg{width:28px;height:28px}
+main{max-width:26rem;margin:0 auto 3rem;background:#fff;border:1px solid #c9ced6;border-radius:8px;padding:2rem}
+label{display:block;font-weight:600;margin-top:.5rem}
 h1{font-size:1.3rem;margin:0 0 1rem}p{line-height:1.5}.error{color:#b00020}code{font-size:1.4rem;letter-spacing:.1em}
 input[type=text]{width:100%;box-sizing:border-box;font-size:1.2rem;padding:.5rem;text-transform:uppercase;text-align:center;margin:.5rem 0 1rem}
-button{font-size:1rem;padding:.6rem 1rem;border-radius:6px;border:1px solid #2f5fd0;background:#2f5fd0;color:#fff;cursor:pointer;width:100%;margin-bottom:.5rem}
-button.secondary{background:#fff;color:#2f5fd0}dl{font-size:.85rem;color:#555}dt{font-weight:600}`;
+button{font-size:1rem;font-weight:600;padding:.7rem 1rem;border-radius:6px;border:1px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer;width:100%;margin-bottom:.5rem}
+button:hover{background:#163a5b}button.secondary{background:#fff;color:#1f4e79}dl{font-size:.85rem;color:#555}dt{font-weight:600}`;
+
+const BRAND = '<svg aria-hidden="true" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f4e79"/><path d="M8 26V13l8-6 8 6v13h-5v-7h-6v7z" fill="#fff"/></svg>';
 
 /** `body` is trusted HTML built by the callers below from escaped values and oidc-provider's own forms. */
 function page(ctx: KoaContextWithOIDC, title: string, body: string): void {
@@ -25,7 +31,7 @@ function page(ctx: KoaContextWithOIDC, title: string, body: string): void {
   ctx.body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Gatehouse</title><style>${STYLE}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+<body><header>${BRAND}<span>Gatehouse</span></header><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 function clientName(ctx: KoaContextWithOIDC): string | undefined {
@@ -67,7 +73,9 @@ export async function userCodeInputSource(ctx: KoaContextWithOIDC, form: string,
   if (error && (error.userCode || error.name === 'NoCodeError')) message = '<p class="error">That code is not valid, or has expired. Check it and try again.</p>';
   else if (error?.name === 'AbortedError') message = '<p class="error">The sign-in on the device was cancelled.</p>';
   else if (error) message = '<p class="error">Something went wrong. Try again.</p>';
-  page(ctx, 'Connect a device', `${message}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+  // oidc-provider's form has an unlabelled input: give it an id and a visible label.
+  const labelled = form.replace(/<input(?=[^>]*name="user_code")/, '<input id="user-code" autocomplete="off" autocapitalize="characters"');
+  page(ctx, 'Connect a device', `${message}<label for="user-code">Code from your device</label>${labelled}<button type="submit" form="op.deviceInputForm">Continue</button>`);
 }
 
 /** RFC 8628 §5.4: the user confirms the device, seeing the code and who asks, before signing in. */
