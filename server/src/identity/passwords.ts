@@ -11,7 +11,7 @@ export interface Argon2idParameters {
   parallelism: number;
 }
 
-/** OWASP Password Storage Cheat Sheet, argon2id minimum: 19 MiB, 2 passes, 1 lane (~15 ms here). */
+/** OWASP Password Storage Cheat Sheet, argon2id minimum: 19 MiB, 2 passes, 1 lane (about 9.5 ms a verify on this machine, bench/oidc/logins.ts). */
 export const ARGON2ID_PARAMETERS: Readonly<Argon2idParameters> = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 
 // The package's enums are ambient const enums, which verbatimModuleSyntax cannot read: their values, from index.d.ts.
