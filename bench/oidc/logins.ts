@@ -3,7 +3,7 @@
 // ceiling: the machine's cores ÷ the time of one argon2id verify at the production parameters.
 //   node --import tsx bench/oidc/logins.ts [--record] [--users N] [--logins N] [--max-seconds N] [--cpu-prof DIR]
 // --cpu-prof DIR runs the server under node's --cpu-prof and leaves its profile in DIR (node 20 refuses it in NODE_OPTIONS).
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,8 +17,8 @@ import { createIdentityService } from '../../server/src/identity/service.ts';
 import { ARGON2ID_PARAMETERS, createArgon2idHasher } from '../../server/src/identity/passwords.ts';
 import { LOGIN_LIMITS } from '../../server/src/flows/throttle.ts';
 import type { InteractionView } from '../../server/src/flows/schemas.ts';
+import { REPO, startChild, stop } from './child.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'gatehouse.mjs');
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,28 +40,6 @@ const usernameOf = (index: number) => `bench${String(index).padStart(4, '0')}`;
 // X-Forwarded-For; all of 127.0.0.0/8 is loopback on Linux, so each login binds its own source address in turn.
 const SOURCE_ADDRESSES = Array.from({ length: 253 }, (_, i) => `127.0.0.${i + 2}`);
 
-/** Starts a child and resolves with the first stdout line that is JSON and passes `accept` (as in run.ts). */
-function startChild(args: string[], accept: (line: Record<string, unknown>) => boolean): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (data: Buffer) => {
-      out += data.toString();
-      for (const text of out.split('\n')) {
-        if (!text.startsWith('{')) continue;
-        const line = JSON.parse(text) as Record<string, unknown>;
-        if (accept(line)) resolve({ child, line });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 interface Answer {
   status: number;

@@ -2,14 +2,14 @@
 // (gatehouse serve on a fresh data dir: embedded PostgreSQL as shipped, fsync and synchronous_commit on) and,
 // in the same run, against the reference: oidc-provider alone with its in-memory adapter (reference.ts).
 //   node --import tsx bench/oidc/run.ts [--record] [--seconds N] [--connections N]
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { REPO, startChild, stop } from './child.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'gatehouse.mjs');
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,28 +26,6 @@ interface Target {
   clientSecret: string;
 }
 
-/** Starts a child and resolves with the first stdout line that is JSON and passes `accept`. */
-function startChild(args: string[], accept: (line: Record<string, unknown>) => boolean): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (data: Buffer) => {
-      out += data.toString();
-      for (const text of out.split('\n')) {
-        if (!text.startsWith('{')) continue;
-        const line = JSON.parse(text) as Record<string, unknown>;
-        if (accept(line)) resolve({ child, line });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 function basic(target: Target): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`).toString('base64')}`;

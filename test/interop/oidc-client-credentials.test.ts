@@ -4,20 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import type { OidcService } from '../../server/src/providers/oidc/index.ts';
+import { oauthError } from './oidc-support.ts';
 
 let gatehouse: TestApp;
 let oidc: OidcService;
 
-/** The OAuth error code of a failed openid-client call: in the body, or in the WWW-Authenticate challenge of a 401. */
-async function oauthError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const failure = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> };
-    return failure.error ?? failure.cause?.[0]?.parameters?.error ?? String(error);
-  }
-  throw new Error('the call succeeded');
-}
 
 /** An openid-client configuration for a client of this Gatehouse (http is fine: it is 127.0.0.1). */
 async function relyingParty(clientId: string, clientSecret: string): Promise<client.Configuration> {

@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { errorHandler } from '../../server/src/http/errors.ts';
 import type { IdentityService, UserRecord } from '../../server/src/identity/index.ts';
 import type { InteractionDetails, LoginResult, OidcService } from '../../server/src/providers/oidc/index.ts';
+import { oauthError } from './oidc-support.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:1/callback';
 /** OIDC Core 11: offline access (a refresh token) is asked for with prompt=consent; oidc-provider drops it otherwise. */
@@ -170,16 +171,6 @@ async function exchange(rp: RelyingParty, request: Authorization, callback: URL,
   return client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: verifier, expectedState: request.state, expectedNonce: request.nonce });
 }
 
-/** The OAuth error code of a failed openid-client call. */
-async function oauthError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const failure = error as { error?: string; cause?: Array<{ parameters?: { error?: string } }> };
-    return failure.error ?? failure.cause?.[0]?.parameters?.error ?? String(error);
-  }
-  throw new Error('the call succeeded');
-}
 
 /** The token endpoint's raw answer to an authorization code exchange. */
 async function redeem(rp: { clientId: string }, secretless: boolean, code: string, verifier: string | undefined, redirectUri = REDIRECT_URI): Promise<{ status: number; body: Record<string, unknown> }> {
