@@ -161,6 +161,19 @@ export class Bus {
     return () => void this.gapListeners.delete(listener);
   }
 
+  /**
+   * For a process-local copy of shared state (an LRU): `onChange` for every change another instance announces on
+   * topic, `onGap` when messages may have been missed (the copy must then be dropped). Returns one function that stops both.
+   */
+  followChanges<T = unknown>(topic: string, onChange: MessageHandler<T>, onGap: () => void): () => void {
+    const unsubscribe = this.subscribe<T>(topic, onChange);
+    const offGap = this.onGap(onGap);
+    return () => {
+      unsubscribe();
+      offGap();
+    };
+  }
+
   async publish(topic: string, message: unknown): Promise<void> {
     assertTopic(topic);
     if (this.closed) throw new Error('the bus is closed');

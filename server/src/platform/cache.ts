@@ -62,18 +62,17 @@ export class Cache {
   /** Follows other instances' changes on the bus; call after the bus has started. */
   start(): void {
     if (this.stopListening) return;
-    const unsubscribe = this.deps.bus.subscribe<Invalidation>(CACHE_INVALIDATION_TOPIC, (message, meta) => {
-      if (meta.origin === this.deps.instanceId) return;
-      if (typeof message?.key === 'string') this.forgetLocally(message.key);
-    });
-    const offGap = this.deps.bus.onGap(() => {
-      this.deps.logger.info({ entries: this.lru.size }, 'the bus may have missed invalidations; clearing the cache LRU');
-      this.forgetAllLocally();
-    });
-    this.stopListening = () => {
-      unsubscribe();
-      offGap();
-    };
+    this.stopListening = this.deps.bus.followChanges<Invalidation>(
+      CACHE_INVALIDATION_TOPIC,
+      (message, meta) => {
+        if (meta.origin === this.deps.instanceId) return;
+        if (typeof message?.key === 'string') this.forgetLocally(message.key);
+      },
+      () => {
+        this.deps.logger.info({ entries: this.lru.size }, 'the bus may have missed invalidations; clearing the cache LRU');
+        this.forgetAllLocally();
+      },
+    );
   }
 
   stop(): void {

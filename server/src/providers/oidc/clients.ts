@@ -81,7 +81,7 @@ const FIND_CLIENT = { name: 'oidc_client_find', text: `SELECT ${CLIENT_COLUMNS} 
 export interface ClientRegistryDeps {
   pool: Queryable;
   /** Without a bus (the CLI), nothing is cached. */
-  bus?: Pick<Bus, 'subscribe' | 'onGap' | 'publish' | 'isListening'>;
+  bus?: Pick<Bus, 'followChanges' | 'publish' | 'isListening'>;
   logger?: Logger;
 }
 
@@ -97,17 +97,16 @@ export class ClientRegistry {
   start(): void {
     const { bus } = this.deps;
     if (!bus || this.stopListening) return;
-    const unsubscribe = bus.subscribe<{ clientId?: unknown }>(CLIENTS_TOPIC, (message) => {
-      if (typeof message?.clientId === 'string') this.forget(message.clientId);
-    });
-    const offGap = bus.onGap(() => {
-      this.invalidations++;
-      this.cache.clear();
-    });
-    this.stopListening = () => {
-      unsubscribe();
-      offGap();
-    };
+    this.stopListening = bus.followChanges<{ clientId?: unknown }>(
+      CLIENTS_TOPIC,
+      (message) => {
+        if (typeof message?.clientId === 'string') this.forget(message.clientId);
+      },
+      () => {
+        this.invalidations++;
+        this.cache.clear();
+      },
+    );
   }
 
   stop(): void {
