@@ -1,6 +1,9 @@
 // The whole application in the test process: a fresh database, the platform, every domain, and Fastify.
 // `listen: true` also serves it on 127.0.0.1 (for browsers and protocol clients); otherwise use app.inject().
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -33,6 +36,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** An existing test database to share (e.g. two app instances on one database). */
   db?: TestDatabase;
+  /** The instance's data dir (backups, media); a new temporary folder by default. */
+  dataDir?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,16 +66,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     jobConcurrency: config.jobs.concurrency,
     lruMaxEntries: config.cache.lruMaxEntries,
   });
-  await platform.start();
   const ctx: AppContext = {
     config,
     logger,
     platform,
-    dataDir: '/nonexistent',
+    dataDir: options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-app-')),
     publicUrl: config.http.publicUrl ?? `http://127.0.0.1:${port}`,
     secrets: new SecretBox(masterKeyOf(db)),
   };
   const domains = await createDomains(ctx);
+  for (const domain of domains) domain.defineJobs?.(platform.jobs);
+  await platform.start();
   for (const domain of domains) await domain.start?.();
   const app = await buildServer({
     logger,
@@ -97,6 +103,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       for (const domain of [...domains].reverse()) await domain.stop?.();
       await platform.stop();
       if (ownsDb) await db.drop();
+      if (!options.dataDir) fs.rmSync(ctx.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,7 @@ import { VERSION } from './paths.ts';
 import { commonOptions, resolveDataDir, type Verb, type VerbValues } from './verb.ts';
 import { identityVerbs } from '../identity/cli.ts';
 import { oidcVerbs } from '../providers/oidc/cli.ts';
+import { backupVerbs } from '../backup/cli.ts';
 
 const VERBS: Record<string, Verb> = {
   serve: {
@@ -58,6 +59,7 @@ Prints one line when ready. Stops cleanly on Ctrl-C or SIGTERM.`,
   },
   ...identityVerbs,
   ...oidcVerbs,
+  ...backupVerbs,
 };
 
 function mainHelp(): string {

@@ -21,6 +21,8 @@ export interface Domain<Service = unknown> {
   service: Service;
   /** Registers the domain's routes as an encapsulated plugin. */
   register(app: import('fastify').FastifyInstance): Promise<void>;
+  /** Defines the domain's jobs (and their schedules), before the job runner starts. */
+  defineJobs?(jobs: import('../platform/jobs.ts').JobRunner): void;
   /** Work at start (after migrations, before listen), e.g. printing the setup link. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -3,10 +3,12 @@ import type { AppContext, Domain } from './context.ts';
 import { createIdentity } from '../identity/index.ts';
 import { createOidc } from '../providers/oidc/index.ts';
 import { createFlows } from '../flows/index.ts';
+import { createBackupDomain } from '../backup/index.ts';
 
 export async function createDomains(ctx: AppContext): Promise<Domain[]> {
   const identity = createIdentity(ctx);
   const oidc = await createOidc(ctx, { identity: identity.service });
   const flows = createFlows(ctx, { identity: identity.service, oidc: oidc.service });
-  return [identity, oidc, flows];
+  const backup = createBackupDomain(ctx, { identity: identity.service });
+  return [identity, oidc, flows, backup];
 }

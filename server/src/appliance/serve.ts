@@ -103,7 +103,6 @@ export async function serve(options: ServeOptions): Promise<void> {
       lruMaxEntries: config.cache.lruMaxEntries,
     });
     parts.platform = platform;
-    await platform.start();
 
     const ctx: AppContext = {
       config,
@@ -115,6 +114,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     };
     const domains = await createDomains(ctx);
     parts.domains = domains;
+    // Jobs are defined before the runner starts (graphile-worker's task list is fixed at start).
+    for (const domain of domains) domain.defineJobs?.(platform.jobs);
+    await platform.start();
     for (const domain of domains) await domain.start?.();
 
     const app = await buildServer({

@@ -77,13 +77,46 @@ export async function migrate(config: pg.ClientConfig, options: MigrateOptions):
   }
 }
 
-async function applyPending(client: pg.Client, migrations: Migration[], logger: Logger): Promise<MigrateResult> {
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version text PRIMARY KEY,
     name text NOT NULL,
     checksum text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  )`;
+
+/** Runs one migration and records it, inside the caller's transaction. */
+async function applyMigration(client: pg.ClientBase, migration: Migration): Promise<void> {
+  await client.query(migration.sql);
+  await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
+}
+
+/**
+ * Applies migrations inside the caller's transaction, into the schema first on its search_path, from none
+ * applied or after the ones already recorded there. A restore builds its new schema with this (at the backup's
+ * version, then forward), so the whole restore stays one transaction.
+ */
+export async function applyMigrationsInTransaction(client: pg.ClientBase, migrations: Migration[]): Promise<string[]> {
+  await client.query(SCHEMA_MIGRATIONS_DDL);
+  const { rows } = await client.query<{ version: string }>('SELECT version FROM schema_migrations');
+  const done = new Set(rows.map((r) => r.version));
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
+    await client.query('SAVEPOINT migration');
+    try {
+      await applyMigration(client, migration);
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT migration').catch(() => undefined);
+      throw new ApplianceError('migration_failed', `Migration ${migration.version}_${migration.name} failed: ${errorMessage(error)}`, { cause: error });
+    }
+    await client.query('RELEASE SAVEPOINT migration');
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+async function applyPending(client: pg.Client, migrations: Migration[], logger: Logger): Promise<MigrateResult> {
+  await client.query(SCHEMA_MIGRATIONS_DDL);
   const { rows } = await client.query<{ version: string; checksum: string }>('SELECT version, checksum FROM schema_migrations ORDER BY version');
   const known = new Map(migrations.map((m) => [m.version, m]));
   const newest = latestVersion(migrations);
@@ -102,8 +135,7 @@ async function applyPending(client: pg.Client, migrations: Migration[], logger: 
     const started = Date.now();
     try {
       await client.query('BEGIN');
-      await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
+      await applyMigration(client, migration);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -33,6 +33,23 @@ const PUBLISH_BY_REFERENCE_SQL = `
 // Primary key lookup (bus_payloads_pkey).
 const FETCH_PAYLOAD_SQL = 'SELECT payload FROM bus_payloads WHERE id = $1 AND topic = $2';
 
+/**
+ * Announced when the shared state was replaced as a whole (a restore): every process drops whatever it derived from
+ * it, as after a gap. Every Bus listens to it.
+ */
+export const RESET_TOPIC = 'platform.reset';
+
+/**
+ * Publishes a small message on a topic from any connection or transaction (delivered at commit, as NOTIFY is),
+ * for code that has no Bus of its own, like a command-line restore. `origin` names the sender.
+ */
+export async function notifyTopic(client: Pick<pg.ClientBase, 'query'>, topic: string, message: unknown, origin: string): Promise<void> {
+  assertTopic(topic);
+  const inline = JSON.stringify({ o: origin, m: message });
+  if (Buffer.byteLength(inline, 'utf8') > NOTIFY_PAYLOAD_MAX_BYTES) throw new RangeError('notifyTopic carries small messages only');
+  await client.query('SELECT pg_notify($1, $2)', [CHANNEL_PREFIX + topic, inline]);
+}
+
 export interface BusDeps {
   pool: pg.Pool;
   /** Opens the listening connection (a direct one, never from the pool). */
@@ -112,6 +129,10 @@ export class Bus {
   constructor(private readonly deps: BusDeps) {
     this.originJson = JSON.stringify(deps.instanceId);
     this.heartbeat = deps.heartbeat ?? DEFAULT_HEARTBEAT;
+    this.subscribe(RESET_TOPIC, () => {
+      this.deps.logger.info('the shared state was replaced (a restore); dropping local copies');
+      this.emitGap([...this.handlers.keys()]);
+    });
   }
 
   /** Opens the listening connection and listens to the topics subscribed so far; rejects if that fails. */

@@ -47,6 +47,11 @@ export class SecretBox {
     }
   }
 
+  /** The master key itself, for the one place that must carry it: an encrypted backup (restorable on a new machine). */
+  exportKey(): Buffer {
+    return Buffer.from(this.key);
+  }
+
   openText(sealed: string, context: string): string {
     return this.open(sealed, context).toString('utf8');
   }

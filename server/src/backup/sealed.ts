@@ -1,0 +1,16 @@
+// Columns that hold secrets sealed with the master key (SecretBox). A restore onto an instance with another master
+// key (a new machine) opens each with the backup's key and seals it again with the local one. A migration that adds
+// a sealed column adds it here; test/integration/backup-restore.test.ts checks every *_sealed column is listed.
+
+export interface SealedColumn {
+  table: string;
+  /** The primary key column the context is built from. */
+  key: string;
+  column: string;
+  /** The SecretBox context the value was sealed with. */
+  context(key: string): string;
+}
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'oidc_signing_keys', key: 'kid', column: 'private_jwk_sealed', context: (kid) => `oidc-signing-key:${kid}` },
+];

@@ -1,0 +1,202 @@
+// Backup now: one consistent snapshot of the database (a REPEATABLE READ, READ ONLY transaction), COPY of every
+// table in foreign-key order, the media files of the data dir, the master key (so a new machine can read the
+// signing keys), and a manifest with per-table row counts and SHA-256, streamed into one encrypted archive.
+// The archive is written beside its final name and renamed into place only when complete and synced, so a
+// backup killed half-way leaves no file that looks like a backup.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { ArchiveWriter } from './archive.ts';
+import { APP_SCHEMA, listSequences, listTables, quoteIdent, useStableOutput } from './catalog.ts';
+import { BackupError } from './errors.ts';
+import { countRows, type ProgressListener, ProgressMeter } from './progress.ts';
+import { listMediaFiles, mediaDir } from './media.ts';
+import { VERSION } from '../appliance/paths.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+
+/** The first entry of every archive: what it is, and what a restore needs before the tables arrive. */
+export interface BackupHead {
+  appVersion: string;
+  schemaVersion: string;
+  /** Every migration the database had, in order; a restore re-runs exactly these before loading. */
+  migrations: string[];
+  createdAt: string;
+  tables: Array<{ name: string; columns: string[] }>;
+  masterKeyId: string;
+  signingKeyIds: string[];
+}
+
+/** The last entry: what was written, to be checked against what is read. */
+export interface BackupManifest {
+  tables: Record<string, { rows: number; sha256: string; bytes: number }>;
+  sequences: Record<string, { lastValue: string; isCalled: boolean }>;
+  files: Record<string, { size: number; sha256: string }>;
+  totals: { rows: number; tableBytes: number; fileBytes: number };
+}
+
+export interface BackupDeps {
+  pool: pg.Pool;
+  secrets: SecretBox;
+  dataDir: string;
+}
+
+export interface BackupOptions {
+  /** The archive to write; refused if it exists. */
+  file: string;
+  passphrase: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  head: BackupHead;
+  manifest: BackupManifest;
+  ms: number;
+}
+
+export async function createBackup(deps: BackupDeps, options: BackupOptions): Promise<BackupResult> {
+  const started = Date.now();
+  const file = path.resolve(options.file);
+  if (fs.existsSync(file)) throw new BackupError('backup_file_exists', `${file} already exists. Choose another file name, or move that file away first.`);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.partial`);
+  const meter = new ProgressMeter(options.onProgress);
+  const client = await deps.pool.connect();
+  let released = false;
+  let fd: number | undefined;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // A large table takes longer to copy than the pool's statement timeout allows a query.
+    await client.query('SET LOCAL statement_timeout = 0');
+    await useStableOutput(client);
+    const head = await readHead(client, deps.secrets);
+    const tables = await listTables(client);
+    head.tables = tables.map((t) => ({ name: t.name, columns: t.columns }));
+    meter.update({ phase: 'tables', rowsTotal: tables.reduce((sum, t) => sum + t.estimatedRows, 0) });
+
+    fd = fs.openSync(partial, 'wx', 0o600);
+    const output = fs.createWriteStream('', { fd, autoClose: false });
+    const writer = await ArchiveWriter.create({
+      output,
+      passphrase: options.passphrase,
+      meta: { createdAt: head.createdAt, appVersion: head.appVersion, schemaVersion: head.schemaVersion },
+    });
+    await writer.beginEntry('json', 'head');
+    await writer.write(Buffer.from(JSON.stringify(head)));
+    await writer.endEntry();
+
+    const manifest: BackupManifest = { tables: {}, sequences: {}, files: {}, totals: { rows: 0, tableBytes: 0, fileBytes: 0 } };
+    for (const table of tables) {
+      options.signal?.throwIfAborted();
+      meter.update({ table: table.name });
+      await writer.beginEntry('table', table.name, { columns: table.columns });
+      const hash = createHash('sha256');
+      let rows = 0;
+      let bytes = 0;
+      const columns = table.columns.map(quoteIdent).join(', ');
+      const copy = client.query(copyTo(`COPY ${quoteIdent(APP_SCHEMA)}.${quoteIdent(table.name)} (${columns}) TO STDOUT`));
+      for await (const chunk of copy as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        const chunkRows = countRows(chunk);
+        rows += chunkRows;
+        bytes += chunk.length;
+        await writer.write(chunk);
+        meter.add(chunkRows, chunk.length);
+      }
+      const summary = { rows, sha256: hash.digest('hex'), bytes };
+      await writer.endEntry(summary);
+      manifest.tables[table.name] = summary;
+      manifest.totals.rows += rows;
+      manifest.totals.tableBytes += bytes;
+    }
+    for (const sequence of await listSequences(client)) {
+      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${quoteIdent(APP_SCHEMA)}.${quoteIdent(sequence.name)}`);
+      manifest.sequences[sequence.name] = { lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called };
+    }
+    await client.query('COMMIT');
+    client.release();
+    released = true;
+
+    await writer.beginEntry('json', 'master-key');
+    await writer.write(Buffer.from(JSON.stringify({ keyId: deps.secrets.keyId, key: deps.secrets.exportKey().toString('base64') })));
+    await writer.endEntry();
+
+    meter.update({ phase: 'media', table: undefined });
+    const media = mediaDir(deps.dataDir);
+    for (const relative of listMediaFiles(media)) {
+      options.signal?.throwIfAborted();
+      const full = path.join(media, relative);
+      const stat = fs.statSync(full);
+      await writer.beginEntry('file', relative, { size: stat.size });
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of fs.createReadStream(full) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+        await writer.write(chunk);
+        meter.add(0, chunk.length);
+      }
+      const summary = { size, sha256: hash.digest('hex') };
+      await writer.endEntry(summary);
+      manifest.files[relative] = summary;
+      manifest.totals.fileBytes += size;
+    }
+
+    meter.update({ phase: 'finishing' });
+    await writer.beginEntry('json', 'manifest');
+    await writer.write(Buffer.from(JSON.stringify(manifest)));
+    await writer.endEntry();
+    await writer.finish();
+    await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    // The archive gets its name only now: complete and on disk. A name already taken meanwhile is not overwritten.
+    fs.linkSync(partial, file);
+    fs.unlinkSync(partial);
+    syncDirectory(path.dirname(file));
+    meter.update({ phase: 'done' });
+    return { file, bytes: fs.statSync(file).size, head, manifest, ms: Date.now() - started };
+  } catch (error) {
+    if (!released) await client.query('ROLLBACK').catch(() => undefined);
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(partial, { force: true });
+    if ((error as { code?: string }).code === 'EEXIST' && fs.existsSync(file)) {
+      throw new BackupError('backup_file_exists', `${file} appeared while the backup ran. The backup was not saved; run it again with another file name.`);
+    }
+    throw error;
+  } finally {
+    if (!released) client.release();
+  }
+}
+
+async function readHead(client: pg.ClientBase, secrets: SecretBox): Promise<BackupHead> {
+  const { rows: migrations } = await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+  // Signing key ids, so a restore can say which keys survive (the table exists from the OIDC migration on).
+  const { rows: hasKeys } = await client.query<{ present: boolean }>(`SELECT to_regclass('oidc_signing_keys') IS NOT NULL AS present`);
+  const { rows: keys } = hasKeys[0]!.present ? await client.query<{ kid: string }>('SELECT kid FROM oidc_signing_keys ORDER BY kid') : { rows: [] };
+  const { rows: now } = await client.query<{ now: Date }>('SELECT now()');
+  return {
+    appVersion: VERSION,
+    schemaVersion: migrations.at(-1)?.version ?? '0',
+    migrations: migrations.map((m) => m.version),
+    createdAt: now[0]!.now.toISOString(),
+    tables: [],
+    masterKeyId: secrets.keyId,
+    signingKeyIds: keys.map((k) => k.kid),
+  };
+}
+
+/** Makes the new directory entry itself durable (a rename or link survives a power cut only after this). */
+export function syncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
