@@ -24,7 +24,7 @@ import { currentSessionRoute } from './session/current.ts';
 import { signOutRoute } from './session/sign-out.ts';
 
 /** The browser pages this domain serves (index.html of the renderer build); any other path is not a page. */
-export const PAGE_ROUTES = ['/', '/setup', `${INTERACTION_PAGE}/:uid`] as const;
+export const PAGE_ROUTES = ['/', '/setup', `${INTERACTION_PAGE}/:uid`, '/admin/backups'] as const;
 
 export interface FlowsService {
   /** The one-time first-admin link made at start, while setup is open. */
