@@ -1,0 +1,43 @@
+// Volume data for benchmarks and the large round-trip test: N users (in groups) and M events, made inside
+// PostgreSQL with generate_series (seconds, not minutes). Users have no password (nobody logs in as them).
+import type pg from 'pg';
+
+export interface SeedOptions {
+  users: number;
+  events: number;
+  /** Members per group; users are spread over users / groupSize groups. */
+  groupSize?: number;
+}
+
+export async function seedVolume(client: Pick<pg.ClientBase, 'query'>, options: SeedOptions): Promise<void> {
+  const groupSize = options.groupSize ?? 1_000;
+  await client.query(
+    `INSERT INTO users (username, email, email_verified, display_name, attributes)
+     SELECT 'seed' || i, 'seed' || i || '@example.test', i % 3 = 0, 'Seeded User ' || i, jsonb_build_object('department', 'dept-' || (i % 40), 'employee_no', i)
+       FROM generate_series(1, $1::int) i`,
+    [options.users],
+  );
+  await client.query(
+    `INSERT INTO groups (name, description) SELECT 'seed-group-' || g, 'Seeded group ' || g FROM generate_series(1, greatest(1, $1::int / $2::int)) g`,
+    [options.users, groupSize],
+  );
+  await client.query(
+    `INSERT INTO group_members (group_id, user_id)
+     SELECT g.id, u.id FROM users u JOIN groups g ON g.name = 'seed-group-' || (1 + (substring(u.username FROM 5)::int % greatest(1, $1::int / $2::int)))
+      WHERE u.username LIKE 'seed%'`,
+    [options.users, groupSize],
+  );
+  // Events in batches of 250k rows, so one statement never holds a huge transaction's worth of memory.
+  for (let start = 1; start <= options.events; start += 250_000) {
+    const end = Math.min(options.events, start + 249_999);
+    await client.query(
+      `INSERT INTO events (occurred_at, type, actor, target_type, target_id, source_address, data)
+       SELECT now() - make_interval(secs => ($3::int - i) * 2), (ARRAY['user.login', 'user.logout', 'user.updated', 'app.token_issued'])[1 + i % 4],
+              'seed' || (1 + i % greatest(1, $4::int)), 'user', 'seed' || (1 + i % greatest(1, $4::int)),
+              ('10.' || (i % 250) || '.' || (i % 199) || '.' || (1 + i % 250))::inet,
+              jsonb_build_object('client', 'app-' || (i % 12), 'ua', 'Mozilla/5.0 (X11; Linux x86_64) seed', 'n', i)
+         FROM generate_series($1::int, $2::int) i`,
+      [start, end, options.events, options.users],
+    );
+  }
+}
