@@ -180,11 +180,27 @@ describe('gatehouse backup …, with 100k users and 1M events, while the server 
     expect(absent.stderr).toMatch(/There is no file/);
   }, 120_000);
 
-  it('every backup verb has --help', async () => {
-    for (const verb of ['create', 'restore', 'verify', 'list']) {
-      const help = await run(['backup', verb, '--help']);
+  it('config export and import round-trip through files; a second import changes nothing; a bad one names the place', async () => {
+    const file = path.join(dataDir, 'exports', 'config.yaml');
+    const exported = await run(['config', 'export', '--data', dataDir, '--out', file]);
+    expect(exported.code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/kind: gatehouse\/config\/v1/);
+    const imported = await run(['config', 'import', file, '--data', dataDir, '--json']);
+    expect(imported.code).toBe(0);
+    const report = JSON.parse(imported.stdout) as { changes: Array<{ action: string }> };
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.changes.every((c) => c.action === 'unchanged')).toBe(true);
+    fs.writeFileSync(file, 'kind: gatehouse/config/v1\ngroups:\n  - name: "bad/name"\n');
+    const bad = await run(['config', 'import', file, '--data', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/groups\[0\]\.name/);
+  }, 120_000);
+
+  it('every backup and config verb has --help', async () => {
+    for (const verb of ['backup create', 'backup restore', 'backup verify', 'backup list', 'config export', 'config import']) {
+      const help = await run([...verb.split(' '), '--help']);
       expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(new RegExp(`gatehouse backup ${verb}`));
+      expect(help.stdout).toMatch(new RegExp(`gatehouse ${verb}`));
     }
   });
 });

@@ -1,6 +1,7 @@
 // Command-line verbs of backups: backup create|restore|verify|list. They work on the data dir's database whether
 // or not the server runs; a restore while it runs is picked up by every instance at once (platform.reset).
 // The passphrase comes from a no-echo prompt or the first line of stdin, never from an argument.
+import fs from 'node:fs';
 import path from 'node:path';
 import { ApplianceError, errorMessage, UsageError } from '../appliance/errors.ts';
 import { openCliDatabase } from '../appliance/cli-database.ts';
@@ -13,6 +14,7 @@ import { backupFileName } from './retention.ts';
 import { BackupService, checkPassphrase, defaultBackupsDir } from './service.ts';
 import type { Progress } from './progress.ts';
 import { pino } from 'pino';
+import { exportConfig, importConfig, parseConfig } from './config-transfer.ts';
 
 const PASSPHRASE_HELP = `  --passphrase-stdin      read the passphrase from the first line of stdin (for scripts;
                           without it, a terminal asks for it without showing it; a
@@ -214,9 +216,84 @@ ${DATA_OPTION_HELP}
   },
 };
 
+const configExport: Verb = {
+  summary: 'write groups, applications and settings as YAML',
+  usage: 'gatehouse config export [--out FILE] [--with-secrets] [options]',
+  options: { ...commonOptions, out: { type: 'string' }, 'with-secrets': { type: 'boolean' } },
+  help: `Prints the configuration (groups, applications, settings) as a YAML document that
+"gatehouse config import" applies here or on another instance. Users, sessions, keys and
+events are data, not configuration: backups carry those.
+
+Options:
+  --out FILE              write to FILE instead of stdout
+  --with-secrets          include the applications' secret hashes (so imported applications
+                          keep their secrets) and the scheduled backup passphrase; the file
+                          is then written readable by you only. Without it, no secret is included.
+${DATA_OPTION_HELP}
+  -h, --help              show this help`,
+  run: async (values, positionals) => {
+    if (positionals.length > 0) throw new UsageError('usage', 'config export takes no arguments; name the file with --out FILE.');
+    await withDatabase(values, async (db, dataDir) => {
+      const text = await exportConfig({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, { withSecrets: values['with-secrets'] === true });
+      const out = values.out as string | undefined;
+      if (out) {
+        fs.writeFileSync(path.resolve(out), text, { mode: values['with-secrets'] ? 0o600 : 0o644 });
+        process.stderr.write(`Wrote ${path.resolve(out)}.\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+  },
+};
+
+const configImport: Verb = {
+  summary: 'apply a YAML config document (idempotent)',
+  usage: 'gatehouse config import FILE [--dry-run] [--json] [options]',
+  options: { ...commonOptions, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+  help: `Applies a document made by "gatehouse config export": groups are matched by name,
+applications by client id, settings by key. What is missing is created, what differs is
+updated, nothing is deleted; running it twice changes nothing the second time. One bad item
+(named with its place, e.g. applications[2].redirectUris[0]) and nothing is imported.
+
+A confidential application created without a secret hash in the document gets a new
+secret, printed once.
+
+Options:
+  --dry-run               report what would change, change nothing
+  --json                  print the report as JSON: {changes: [{kind, name, action, fields}], new_secrets}
+${DATA_OPTION_HELP}
+  -h, --help              show this help`,
+  run: async (values, positionals) => {
+    const file = oneFile('config import', positionals);
+    if (!fs.existsSync(file)) throw new UsageError('usage', `There is no file ${file}.`);
+    const document = (() => {
+      try {
+        return parseConfig(fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError('config_invalid', errorMessage(error));
+      }
+    })();
+    await withDatabase(values, async (db, dataDir) => {
+      const report = await importConfig({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, document, { dryRun: values['dry-run'] === true });
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ dry_run: report.dryRun, changes: report.changes, new_secrets: report.newSecrets.map((s) => ({ client_id: s.clientId, client_secret: s.clientSecret })) }) + '\n');
+        return;
+      }
+      for (const change of report.changes) {
+        process.stdout.write(`${change.action.padEnd(9)} ${change.kind} ${change.name}${change.fields ? ` (${change.fields.join(', ')})` : ''}\n`);
+      }
+      for (const secret of report.newSecrets) process.stdout.write(`New secret for ${secret.clientId} (shown once): ${secret.clientSecret}\n`);
+      const changed = report.changes.filter((c) => c.action !== 'unchanged').length;
+      process.stdout.write(report.dryRun ? `Dry run: ${changed} change(s) would be made; nothing was changed.\n` : `${changed} change(s) made.\n`);
+    });
+  },
+};
+
 export const backupVerbs: Record<string, Verb> = {
   'backup create': backupCreate,
   'backup restore': backupRestore,
   'backup verify': backupVerify,
   'backup list': backupList,
+  'config export': configExport,
+  'config import': configImport,
 };

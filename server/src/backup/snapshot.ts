@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { ArchiveWriter } from './archive.ts';
+import { ArchiveWriter, type Compression } from './archive.ts';
 import { APP_SCHEMA, listSequences, listTables, quoteIdent, useStableOutput } from './catalog.ts';
 import { BackupError } from './errors.ts';
 import { countRows, type ProgressListener, ProgressMeter } from './progress.ts';
@@ -46,6 +46,8 @@ export interface BackupOptions {
   /** The archive to write; refused if it exists. */
   file: string;
   passphrase: string;
+  /** deflate (zlib level 1) by default: a quarter of the size for COPY text, at about the speed of the disk. */
+  compression?: Compression;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -83,6 +85,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
     const writer = await ArchiveWriter.create({
       output,
       passphrase: options.passphrase,
+      compression: options.compression ?? 'deflate-raw',
       meta: { createdAt: head.createdAt, appVersion: head.appVersion, schemaVersion: head.schemaVersion },
     });
     await writer.beginEntry('json', 'head');
