@@ -13,6 +13,7 @@ import { ApplianceError, errorMessage } from '../appliance/errors.ts';
 import { readArchiveHeader, ArchiveError } from './archive.ts';
 import { BackupError } from './errors.ts';
 import { BACKUP_EXTENSION, BackupService, type StartedBy } from './service.ts';
+import type { BackupsView, ScheduleChange } from './schemas.ts';
 
 export { BackupService } from './service.ts';
 
@@ -61,10 +62,11 @@ export function createBackupDomain(ctx: AppContext, deps: { identity: IdentitySe
 
   async function register(app: FastifyInstance): Promise<void> {
     await app.register(async (api) => {
-      api.addHook('preHandler', adminGuard(deps.identity, ctx.publicUrl));
+      // onRequest: a caller who may not use the API is refused before its body is read or validated.
+      api.addHook('onRequest', adminGuard(deps.identity, ctx.publicUrl));
       api.setErrorHandler((error, request, reply) => errorHandler(asHttpError(error) as HttpError, request, reply));
 
-      api.get('/api/v1/backups', async () => {
+      api.get('/api/v1/backups', async (): Promise<BackupsView> => {
         const [runs, files, schedule] = await Promise.all([service.listRuns(20), service.listFiles(), service.getSchedule()]);
         return {
           runs,
@@ -114,7 +116,7 @@ export function createBackupDomain(ctx: AppContext, deps: { identity: IdentitySe
           },
         },
       }, async (request) => {
-        const schedule = await service.setSchedule(request.body as Parameters<BackupService['setSchedule']>[0]);
+        const schedule = await service.setSchedule(request.body as ScheduleChange);
         const { passphrase: _secret, ...change } = request.body as Record<string, unknown>;
         await service.recordEvent('backup.schedule_changed', startedBy(request), { id: 'schedule' }, { ...change, passphraseChanged: 'passphrase' in (request.body as object) });
         return schedule;

@@ -13,63 +13,16 @@ import { backupFileName, parseBackupFileName, selectForDeletion } from './retent
 import { CronError, describeCron, parseCron } from './cron.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { errorMessage } from '../appliance/errors.ts';
+import { MIN_PASSPHRASE_LENGTH, type BackupFile, type BackupRun, type RunKind, type RunTrigger, type ScheduleChange, type ScheduleSettings, type ScheduleView } from './schemas.ts';
+
+export { MIN_PASSPHRASE_LENGTH, type BackupFile, type BackupRun, type RunKind, type RunTrigger, type ScheduleSettings, type ScheduleView } from './schemas.ts';
 
 export const BACKUP_EXTENSION = '.ghbk';
-/** A passphrase protects every secret of the instance, offline, forever: no shorter than this. */
-export const MIN_PASSPHRASE_LENGTH = 12;
 const SCHEDULE_KEY = 'backup.schedule';
 /** A running row whose instance has not written progress for this long belongs to an instance that died. */
 const STALE_RUN_MS = 60_000;
 const HEARTBEAT_MS = 10_000;
 const PROGRESS_WRITE_MS = 500;
-
-export type RunKind = 'backup' | 'verify' | 'restore';
-export type RunTrigger = 'manual' | 'schedule';
-
-export interface BackupRun {
-  id: string;
-  kind: RunKind;
-  trigger: RunTrigger;
-  status: 'running' | 'succeeded' | 'failed';
-  phase: string;
-  rowsDone: number;
-  rowsTotal: number | null;
-  bytesDone: number;
-  file: string | null;
-  error: string | null;
-  startedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
-
-export interface BackupFile {
-  name: string;
-  path: string;
-  size: number;
-  createdAt: string | null;
-  appVersion: string | null;
-  /** Why the header could not be read (not a Gatehouse backup, or damaged). */
-  problem: string | null;
-}
-
-export interface ScheduleSettings {
-  enabled: boolean;
-  /** 5-field cron, in timeZone. */
-  cron: string;
-  timeZone: string;
-  /** An absolute folder; empty for the data dir's backups folder. */
-  destination: string;
-  keepDaily: number;
-  keepWeekly: number;
-  /** Whether a passphrase is stored for scheduled runs (sealed with the master key; never returned). */
-  hasPassphrase: boolean;
-}
-
-export interface ScheduleView extends ScheduleSettings {
-  description: string;
-  nextRunAt: string | null;
-  lastRun: BackupRun | null;
-}
 
 interface StoredSchedule extends Omit<ScheduleSettings, 'hasPassphrase'> {
   passphraseSealed: string | null;
@@ -312,7 +265,7 @@ export class BackupService {
     return { ...settings, hasPassphrase: passphraseSealed !== null, description, nextRunAt, lastRun: rows[0] ? toRun(rows[0]) : null };
   }
 
-  async setSchedule(change: Partial<Omit<ScheduleSettings, 'hasPassphrase'>> & { passphrase?: string }): Promise<ScheduleView> {
+  async setSchedule(change: ScheduleChange): Promise<ScheduleView> {
     const current = await this.readSchedule();
     const next: StoredSchedule = { ...current };
     if (change.enabled !== undefined) next.enabled = change.enabled === true;
