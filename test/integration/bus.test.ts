@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { connectionsByApplication, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createTestBus, startBusPeer, waitUntil, type BusPeer, type TestBus, type TestBusOptions } from '../fixtures/bus-peer.ts';
-import { InvalidTopicError, NOTIFY_PAYLOAD_MAX_BYTES, type MessageMeta } from '../../server/src/platform/bus.ts';
+import { InvalidTopicError, NOTIFY_PAYLOAD_MAX_BYTES, notifyTopic, RESET_TOPIC, type MessageMeta } from '../../server/src/platform/bus.ts';
 
 let db: TestDatabase;
 let peer: BusPeer | undefined;
@@ -117,7 +117,7 @@ describe('Bus', () => {
     expect(gaps[0]).toEqual(['after-gap.one', 'after-gap.two']);
     expect(local.bus.stats()).toMatchObject({ reconnects: 1, connected: true });
     expect(local.clients).toHaveLength(2);
-    expect(await listeningChannels(local)).toEqual(['gatehouse:after-gap.one', 'gatehouse:after-gap.two']);
+    expect(await listeningChannels(local)).toEqual(['gatehouse:after-gap.one', 'gatehouse:after-gap.two', 'gatehouse:platform.reset']);
     await waitUntil(async () => (await listenerConnections(local)) === 1, 'only the new listening connection remains');
     await local.bus.publish('after-gap.one', 'one');
     await local.bus.publish('after-gap.two', 'two');
@@ -185,7 +185,7 @@ describe('Bus', () => {
     const staying = record<string>(local, 'leaving');
     const other = record<string>(local, 'other');
     await local.bus.whenSubscribed();
-    expect(await listeningChannels(local)).toEqual(['gatehouse:leaving', 'gatehouse:other']);
+    expect(await listeningChannels(local)).toEqual(['gatehouse:leaving', 'gatehouse:other', 'gatehouse:platform.reset']);
 
     leaving.unsubscribe();
     await local.bus.publish('leaving', 'first');
@@ -195,7 +195,7 @@ describe('Bus', () => {
     staying.unsubscribe();
     staying.unsubscribe();
     await local.bus.whenSubscribed();
-    expect(await listeningChannels(local)).toEqual(['gatehouse:other']);
+    expect(await listeningChannels(local)).toEqual(['gatehouse:other', 'gatehouse:platform.reset']);
     expect(local.bus.stats().subscriptions).toBe(1);
     await local.bus.publish('leaving', 'second');
     await local.bus.publish('other', 'marker');
@@ -250,5 +250,20 @@ describe('Bus', () => {
     await peer.request({ cmd: 'publish', topic: 'from-peer', message: { from: 'peer' } });
     await waitUntil(() => back.received.length === 1, 'the peer’s message arrives');
     expect(back.received[0]).toEqual({ message: { from: 'peer' }, meta: { origin: peer.instanceId } });
+  });
+});
+
+describe('Bus reset', () => {
+  it('every bus listens to platform.reset, and a reset message (sent by any connection) is a gap for every subscriber', async () => {
+    const local = await startedBus();
+    const gaps: string[][] = [];
+    local.bus.onGap((info) => gaps.push(info.topics));
+    local.bus.subscribe('some.topic', () => undefined);
+    await local.bus.whenSubscribed();
+    expect(await listeningChannels(local)).toContain('gatehouse:platform.reset');
+    expect(local.bus.stats().subscriptions).toBe(1);
+    await notifyTopic(db.pool, RESET_TOPIC, { restoredFrom: 'test' }, 'a-cli');
+    await expect.poll(() => gaps.length, { timeout: 5_000 }).toBe(1);
+    expect(gaps[0]).toEqual(['some.topic']);
   });
 });

@@ -129,10 +129,6 @@ export class Bus {
   constructor(private readonly deps: BusDeps) {
     this.originJson = JSON.stringify(deps.instanceId);
     this.heartbeat = deps.heartbeat ?? DEFAULT_HEARTBEAT;
-    this.subscribe(RESET_TOPIC, () => {
-      this.deps.logger.info('the shared state was replaced (a restore); dropping local copies');
-      this.emitGap([...this.handlers.keys()]);
-    });
   }
 
   /** Opens the listening connection and listens to the topics subscribed so far; rejects if that fails. */
@@ -369,13 +365,14 @@ export class Bus {
   }
 
   private async applySubscriptions(listener: Listener): Promise<void> {
-    for (const topic of this.handlers.keys()) {
+    // The reset topic is always listened to; it is the bus's own, not a subscription.
+    for (const topic of [RESET_TOPIC, ...this.handlers.keys()]) {
       if (listener.topics.has(topic)) continue;
       await this.command(listener, `LISTEN ${quoteChannel(topic)}`);
       listener.topics.add(topic);
     }
     for (const topic of [...listener.topics]) {
-      if (this.handlers.has(topic)) continue;
+      if (topic === RESET_TOPIC || this.handlers.has(topic)) continue;
       await this.command(listener, `UNLISTEN ${quoteChannel(topic)}`);
       listener.topics.delete(topic);
     }
@@ -386,6 +383,12 @@ export class Bus {
   private onNotification(listener: Listener, notification: pg.Notification): void {
     if (this.listener !== listener || !notification.channel.startsWith(CHANNEL_PREFIX)) return;
     const topic = notification.channel.slice(CHANNEL_PREFIX.length);
+    if (topic === RESET_TOPIC) {
+      // Everything derived from the shared state is to be dropped: the same as after missed messages.
+      this.deps.logger.info('the shared state was replaced (a restore); dropping local copies');
+      this.emitGap([...this.handlers.keys()]);
+      return;
+    }
     if (!this.handlers.has(topic)) return;
     const envelope = parseEnvelope(notification.payload);
     if (!envelope) {
