@@ -1,8 +1,10 @@
 // Login benchmark: full scripted password logins per second (authorize → identify → password → code → token, no
 // browser) against a real Gatehouse (gatehouse serve on a fresh data dir, as run.ts starts it), beside the hash
 // ceiling: the machine's cores ÷ the time of one argon2id verify at the production parameters.
-//   node --import tsx bench/oidc/logins.ts [--record] [--users N] [--logins N] [--max-seconds N] [--cpu-prof DIR]
+//   node --import tsx bench/oidc/logins.ts [--record] [--users N] [--logins N] [--max-seconds N] [--cpu-prof DIR] [--statements N]
 // --cpu-prof DIR runs the server under node's --cpu-prof and leaves its profile in DIR (node 20 refuses it in NODE_OPTIONS).
+// --statements N runs N more logins one at a time after the measured ones, with PostgreSQL logging every statement,
+// and prints (and records) the SQL statements per login by kind.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -29,6 +31,7 @@ const LOGINS_PER_LEVEL = option('logins', 300);
 /** A level stops starting logins after this long, whatever its count: the run stays within a few minutes. */
 const MAX_SECONDS_PER_LEVEL = option('max-seconds', 60);
 const CPU_PROFILE_DIR = process.argv.includes('--cpu-prof') ? path.resolve(process.argv[process.argv.indexOf('--cpu-prof') + 1]!) : null;
+const STATEMENT_LOGINS = option('statements', 0);
 const CONCURRENCY_LEVELS = [2, 4, 8];
 const FIRST_LOGIN_CONCURRENCY = 4;
 const HASH_SAMPLES = 50;
@@ -222,6 +225,23 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: (total - fields[3]! - fields[4]!) / 100, total: total / 100 };
 }
 
+/** PostgreSQL's CPU seconds so far: the postmaster and its children (the backends, WAL writer, checkpointer…). */
+function postgresCpuSeconds(dataDir: string): number {
+  const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let seconds = processCpuSeconds(postmaster);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // ppid is the 4th field of proc(5), the 2nd after the command.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) seconds += processCpuSeconds(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return seconds;
+}
+
 function processCpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -238,7 +258,7 @@ interface LevelResult {
   p99: number;
   consents: number;
   /** Shares of all the machine's CPU time during the level. */
-  cpu: { busy: number; gatehouse: number; client: number };
+  cpu: { busy: number; gatehouse: number; postgres: number; client: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -248,12 +268,13 @@ function percentile(sorted: number[], p: number): number {
 let loginsStarted = 0;
 
 /** `count` logins, `concurrency` at a time, users in turn from `firstUser`; each login from the next source address. */
-async function runLevel(target: Target, gatehousePid: number, concurrency: number, count: number, firstUser: number): Promise<LevelResult> {
+async function runLevel(target: Target, gatehousePid: number, dataDir: string, concurrency: number, count: number, firstUser: number): Promise<LevelResult> {
   const latencies: number[] = [];
   let consents = 0;
   let next = 0;
   const machineBefore = machineCpu();
   const gatehouseBefore = processCpuSeconds(gatehousePid);
+  const postgresBefore = postgresCpuSeconds(dataDir);
   const clientBefore = processCpuSeconds(process.pid);
   const started = performance.now();
   const deadline = started + MAX_SECONDS_PER_LEVEL * 1000;
@@ -283,6 +304,7 @@ async function runLevel(target: Target, gatehousePid: number, concurrency: numbe
     cpu: {
       busy: (machineAfter.busy - machineBefore.busy) / machineTotal,
       gatehouse: (processCpuSeconds(gatehousePid) - gatehouseBefore) / machineTotal,
+      postgres: (postgresCpuSeconds(dataDir) - postgresBefore) / machineTotal,
       client: (processCpuSeconds(process.pid) - clientBefore) / machineTotal,
     },
   };
@@ -301,6 +323,49 @@ async function medianVerifyMs(): Promise<number> {
   }
   times.sort((a, b) => a - b);
   return percentile(times, 50);
+}
+
+/** Statements of one kind per login, most frequent first. */
+interface StatementCount {
+  kind: string;
+  perLogin: number;
+}
+
+/**
+ * `count` logins one at a time with log_statement = all, and what the server's main pool ran for them, by kind: the
+ * name of a prepared statement, else the statement's first words. The background (the job queue's pool, the bus's
+ * listener) is left out by application_name; the logins run alone, so the main pool's statements are theirs.
+ */
+async function countStatements(dataDir: string, target: Target, firstUser: number, count: number): Promise<{ total: number; kinds: StatementCount[] }> {
+  const { config } = verbTarget({ data: dataDir });
+  const db = await openCliDatabase(dataDir, config);
+  const logFile = path.join(dataDir, 'logs', 'postgres.log');
+  const setLogging = async (on: boolean) => {
+    await db.pool.query(on ? "ALTER SYSTEM SET log_statement = 'all'" : 'ALTER SYSTEM RESET log_statement');
+    await db.pool.query(on ? "ALTER SYSTEM SET log_line_prefix = '%m [%p] %a '" : 'ALTER SYSTEM RESET log_line_prefix');
+    await db.pool.query('SELECT pg_reload_conf()');
+    // Backends read the new settings at their next command; give the reload a moment to reach them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  };
+  try {
+    await setLogging(true);
+    const offset = fs.statSync(logFile).size;
+    for (let i = 0; i < count; i++) await fullLogin(target, (firstUser + i) % USERS, SOURCE_ADDRESSES[loginsStarted++ % SOURCE_ADDRESSES.length]!);
+    await setLogging(false);
+    const entries = fs.readFileSync(logFile, 'utf8').slice(offset).split(/\n(?=\d{4}-\d\d-\d\d )/);
+    const kinds = new Map<string, number>();
+    for (const entry of entries) {
+      const logged = /^\S+ \S+ \S+ \[\d+\] (\S*) LOG:  (?:statement|execute ([^:]+)): ([\s\S]*)$/.exec(entry);
+      if (!logged || !/^gatehouse:.*:pool$/.test(logged[1]!)) continue;
+      const [, , name, text] = logged;
+      const kind = name && name !== '<unnamed>' ? name : text!.replace(/\s+/g, ' ').trim().slice(0, 90);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    const sorted = [...kinds].map(([kind, n]) => ({ kind, perLogin: n / count })).sort((a, b) => b.perLogin - a.perLogin);
+    return { total: sorted.reduce((sum, kind) => sum + kind.perLogin, 0), kinds: sorted };
+  } finally {
+    await db.close();
+  }
 }
 
 async function createUsers(dataDir: string, publicUrl: string): Promise<void> {
@@ -323,7 +388,7 @@ async function createUsers(dataDir: string, publicUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const plannedLogins = USERS + LOGINS_PER_LEVEL * CONCURRENCY_LEVELS.length;
+  const plannedLogins = USERS + LOGINS_PER_LEVEL * CONCURRENCY_LEVELS.length + STATEMENT_LOGINS;
   const perAddress = Math.ceil(plannedLogins / SOURCE_ADDRESSES.length);
   if (perAddress > LOGIN_LIMITS.perAddress.limit) throw new Error(`${plannedLogins} logins need ${perAddress} per source address, over the limit of ${LOGIN_LIMITS.perAddress.limit}`);
 
@@ -347,11 +412,11 @@ async function main(): Promise<void> {
 
     // Each user's first login is asked for consent; Gatehouse remembers it, and the measured logins are not asked again.
     const gatehousePid = gatehouse.child.pid!;
-    const first = await runLevel(target, gatehousePid, FIRST_LOGIN_CONCURRENCY, USERS, 0);
+    const first = await runLevel(target, gatehousePid, dataDir, FIRST_LOGIN_CONCURRENCY, USERS, 0);
     if (first.logins !== USERS || first.consents !== USERS) throw new Error(`first logins: ${first.logins} done, ${first.consents} with consent, of ${USERS}`);
     const levels: LevelResult[] = [];
     for (const concurrency of CONCURRENCY_LEVELS) {
-      const level = await runLevel(target, gatehousePid, concurrency, LOGINS_PER_LEVEL, 0);
+      const level = await runLevel(target, gatehousePid, dataDir, concurrency, LOGINS_PER_LEVEL, 0);
       if (level.consents > 0) throw new Error(`${level.consents} logins at concurrency ${concurrency} were asked for consent again`);
       levels.push(level);
     }
@@ -361,10 +426,16 @@ async function main(): Promise<void> {
     const n1 = (value: number) => value.toFixed(1);
     const ms = (value: number) => `${Math.round(value)} ms`;
     const pct = (value: number) => `${Math.round(value * 100)}%`;
-    // "rest" is mostly PostgreSQL's processes: the machine's busy time less the server's and this client's.
-    const cpu = (level: LevelResult) =>
-      `CPU busy ${pct(level.cpu.busy)} (gatehouse ${pct(level.cpu.gatehouse)}, this client ${pct(level.cpu.client)}, the rest ${pct(level.cpu.busy - level.cpu.gatehouse - level.cpu.client)}), ` +
-      `${n1((level.cpu.busy * cores * level.seconds * 1000) / level.logins)} ms of CPU per login`;
+    // "the rest" is the machine's busy time less the server's, PostgreSQL's and this client's: anything else running.
+    // Per login, the CPU of the three measured processes alone, which other load on the machine does not inflate.
+    const perLogin = (level: LevelResult, share: number) => n1((share * cores * level.seconds * 1000) / level.logins);
+    const cpu = (level: LevelResult) => {
+      const { busy, gatehouse, postgres, client } = level.cpu;
+      return (
+        `CPU busy ${pct(busy)} (gatehouse ${pct(gatehouse)}, PostgreSQL ${pct(postgres)}, this client ${pct(client)}, the rest ${pct(busy - gatehouse - postgres - client)}), ` +
+        `${perLogin(level, gatehouse + postgres + client)} ms of CPU per login (gatehouse ${perLogin(level, gatehouse)}, PostgreSQL ${perLogin(level, postgres)}, client ${perLogin(level, client)})`
+      );
+    };
     const rows: Array<[string, string, string]> = [
       [`argon2id verify, production parameters (m=${ARGON2ID_PARAMETERS.memoryCost} KiB, t=${ARGON2ID_PARAMETERS.timeCost}, p=${ARGON2ID_PARAMETERS.parallelism}), median of ${HASH_SAMPLES}, one at a time`, `${verifyMs.toFixed(1)} ms`, '—'],
       [`hash ceiling, logins/s: ${cores} cores ÷ one verify`, n1(ceiling), '—'],
@@ -380,6 +451,11 @@ async function main(): Promise<void> {
     for (const [name, result, reference] of rows) console.log(`${name.padEnd(112)} ${result.padStart(16)}   (${reference})`);
     console.log('');
     for (const level of [first, ...levels]) console.log(`concurrency ${level.concurrency}: ${level.logins} logins in ${level.seconds.toFixed(1)} s; ${cpu(level)}`);
+    const statements = STATEMENT_LOGINS > 0 ? await countStatements(dataDir, target, 0, STATEMENT_LOGINS) : null;
+    const statementLines = statements
+      ? [`SQL statements per login (main pool, ${STATEMENT_LOGINS} logins one at a time): ${n1(statements.total)}`, ...statements.kinds.map(({ kind, perLogin }) => `  ${n1(perLogin).padStart(5)}  ${kind}`)]
+      : [];
+    if (statements) console.log(['', ...statementLines].join('\n'));
 
     if (process.argv.includes('--record')) {
       const file = path.join(REPO, 'bench', 'RESULTS.md');
@@ -406,9 +482,11 @@ async function main(): Promise<void> {
         `- The flow API allows ${LOGIN_LIMITS.perAddress.limit} password attempts per source address in ${LOGIN_LIMITS.perAddress.windowSeconds / 60} minutes and ignores X-Forwarded-For: each`,
         '  login binds the next address of 127.0.0.2–127.0.0.254 (all of 127/8 is loopback on Linux).',
         '- The hash ceiling is measured in this process while the server idles, before the logins.',
-        '- CPU shares are of all the machine\'s cores, from /proc; "the rest" is mostly PostgreSQL.',
+        '- CPU shares are of all the machine\'s cores, from /proc; PostgreSQL is its postmaster and children; "the rest" is',
+        '  whatever else ran on the machine meanwhile. CPU per login counts gatehouse, PostgreSQL and this client only.',
         ...[first, ...levels].map((level) => `  Concurrency ${level.concurrency}${level === first ? ' (first logins)' : ''}: ${level.logins} logins in ${level.seconds.toFixed(1)} s, ${cpu(level)}.`),
         '- The server, PostgreSQL and this client share the same cores.',
+        ...(statements ? ['- ' + statementLines[0] + ', by kind (prepared statement name, else its first words):', ...statements.kinds.map(({ kind, perLogin }) => `  - ${n1(perLogin)} × \`${kind}\``)] : []),
         '',
       ].join('\n');
       fs.appendFileSync(file, section);

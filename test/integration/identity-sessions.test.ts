@@ -58,6 +58,13 @@ async function sql<Row extends pg.QueryResultRow = Record<string, unknown>>(text
 }
 
 describe('createSession', () => {
+  it('answers the new session with its user and groups, as authenticate does for its token', async () => {
+    const { token, ...created } = await identityA.createSession(alice.id, { authMethods: ['pwd'], ip: '192.0.2.11', userAgent: 'Firefox' });
+    expect(created.user).toMatchObject({ id: alice.id, username: 'alice', isActive: true });
+    expect(created.groups).toEqual(['admins', 'staff']);
+    expect(await identityA.authenticate(token)).toEqual(created);
+  });
+
   it('returns a random token and stores only its SHA-256', async () => {
     const { token, session } = await identityA.createSession(alice.id, { authMethods: ['pwd'], ip: '192.0.2.10', userAgent: 'Firefox' });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -297,6 +304,25 @@ describe('the session cookie', () => {
     expect((await app.inject({ method: 'GET', url: '/me', headers: { cookie } })).json()).toEqual({ username: null, same: true });
     // Another instance refuses the old cookie too.
     expect(await identityB.authenticate(cookie.split('=')[1]!)).toBeNull();
+    await app.close();
+    await pool.end();
+  });
+
+  it('after a login, answers the new session as the request’s current one without asking the database', async () => {
+    const { pool, statements } = countingPool(first.db.config);
+    const identity = createIdentityService({ pool, publicUrl: first.url, hasher: cheapHasher });
+    const app = Fastify();
+    app.post('/switch', async (request, reply) => {
+      const before = await identity.sessionCookie.currentSession(request);
+      const { token, ...created } = await identity.createSession(alice.id, { authMethods: ['pwd'] });
+      identity.sessionCookie.setSessionCookie(reply, token, created);
+      statements.length = 0;
+      const after = await identity.sessionCookie.currentSession(request);
+      return { before: before?.session.id ?? null, after: after?.session.id, created: created.session.id, queries: statements.length };
+    });
+    await app.ready();
+    const answer = (await app.inject({ method: 'POST', url: '/switch' })).json<{ before: string | null; after: string; created: string; queries: number }>();
+    expect(answer).toEqual({ before: null, after: answer.created, created: answer.created, queries: 0 });
     await app.close();
     await pool.end();
   });

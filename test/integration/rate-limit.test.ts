@@ -117,6 +117,47 @@ describe('RateLimiter', () => {
   });
 });
 
+describe('RateLimiter.hitInOrder', () => {
+  const hitsOf = async (key: string) =>
+    (await db.pool.query<{ hits: number }>('SELECT coalesce(sum(hits), 0)::int AS hits FROM rate_limit_counters WHERE key = $1', [key])).rows[0]!.hits;
+
+  it('counts every key while each allows, and stops at the first refusal', async () => {
+    const address = { key: 'login:ip:10.9.0.1', rule: { limit: 2, windowSeconds: 3600 } };
+    const account = { key: 'login:account:order', rule: { limit: 5, windowSeconds: 3600 } };
+    expect(await limiter.hitInOrder([address, account])).toMatchObject([{ allowed: true, count: 1 }, { allowed: true, count: 1 }]);
+    expect(await limiter.hitInOrder([address, account])).toMatchObject([{ allowed: true, count: 2 }, { allowed: true, count: 2 }]);
+    const refused = await limiter.hitInOrder([address, account]);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ allowed: false, count: 3 });
+    // The refused address did not use up the account's attempts.
+    expect(await hitsOf(account.key)).toBe(2);
+    expect(await limiter.hit(account.key, account.rule)).toMatchObject({ allowed: true, count: 3 });
+  });
+
+  it('counts the second key exactly when decide() allows the first, the previous window weighed in', async () => {
+    const rule = { limit: 10, windowSeconds: 86_400 };
+    // Previous windows of 0 to 240 hits put the sliding estimate of the first key on both sides of its limit,
+    // wherever in the day the test runs (up to 96% through the window).
+    for (let previousHits = 0; previousHits <= 240; previousHits += 4) {
+      const first = { key: `login:ip:weighed-${previousHits}`, rule };
+      const second = { key: `login:account:weighed-${previousHits}`, rule };
+      await db.pool.query(
+        `INSERT INTO rate_limit_counters (key, window_start, hits, expires_at)
+         SELECT $1, to_timestamp(floor(extract(epoch FROM now()) / $2::int) * $2::int - $2::int), $3, now() + interval '1 day'`,
+        [first.key, rule.windowSeconds, previousHits],
+      );
+      const decisions = await limiter.hitInOrder([first, second]);
+      expect(decisions).toHaveLength(decisions[0]!.allowed ? 2 : 1);
+      expect(await hitsOf(second.key)).toBe(decisions[0]!.allowed ? 1 : 0);
+    }
+  });
+
+  it('checks every key and rule before counting any', async () => {
+    await expect(limiter.hitInOrder([{ key: 'login:ip:checked', rule: { limit: 1, windowSeconds: 60 } }, { key: '', rule: { limit: 1, windowSeconds: 60 } }])).rejects.toThrow(RangeError);
+    expect(await hitsOf('login:ip:checked')).toBe(0);
+  });
+});
+
 describe('decide (the sliding estimate)', () => {
   const rule = { limit: 10, windowSeconds: 60 };
 

@@ -2,7 +2,7 @@
 // A refused attempt costs no password hash, and answers 429 with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3).
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import { MAX_KEY_BYTES, type RateLimiter, type RateRule } from '../platform/rate-limit.ts';
+import { MAX_KEY_BYTES, type RateDecision, type RateLimiter, type RateRule } from '../platform/rate-limit.ts';
 import { TooManyAttempts } from './errors.ts';
 
 /**
@@ -33,19 +33,28 @@ export function setupAddressKey(address: string): string {
 
 /** Counts one hit; when over the limit, sets Retry-After and throws a 429. */
 export async function throttle(rateLimiter: RateLimiter, reply: FastifyReply, key: string, rule: RateRule): Promise<void> {
-  const decision = await rateLimiter.hit(key, rule);
-  if (decision.allowed) return;
-  void reply.header('retry-after', String(decision.retryAfterSeconds));
-  throw new TooManyAttempts(decision.retryAfterSeconds);
+  refuseWhenOver(reply, [await rateLimiter.hit(key, rule)]);
 }
 
 /**
  * The address first: an address already refused does not also use up the account's attempts (which would let
  * one blocked machine lock a person out). Then the account, whatever address the attempt comes from.
+ * Both in one statement: the limiter counts the account only when the address is allowed.
  */
 export async function throttlePasswordAttempt(rateLimiter: RateLimiter, reply: FastifyReply, attempt: { address: string; login: string }): Promise<void> {
-  await throttle(rateLimiter, reply, addressKey(attempt.address), LOGIN_LIMITS.perAddress);
-  await throttle(rateLimiter, reply, accountKey(attempt.login), LOGIN_LIMITS.perAccount);
+  const decisions = await rateLimiter.hitInOrder([
+    { key: addressKey(attempt.address), rule: LOGIN_LIMITS.perAddress },
+    { key: accountKey(attempt.login), rule: LOGIN_LIMITS.perAccount },
+  ]);
+  refuseWhenOver(reply, decisions);
+}
+
+/** When a decision refuses, sets Retry-After and throws a 429. */
+function refuseWhenOver(reply: FastifyReply, decisions: RateDecision[]): void {
+  const refused = decisions.find((decision) => !decision.allowed);
+  if (!refused) return;
+  void reply.header('retry-after', String(refused.retryAfterSeconds));
+  throw new TooManyAttempts(refused.retryAfterSeconds);
 }
 
 /** Keys are at most MAX_KEY_BYTES: a longer value is replaced by its SHA-256. */

@@ -3,6 +3,7 @@
 import type { AppContext, Domain } from '../appliance/context.ts';
 import { registerExpiringTable } from '../platform/cleanup.ts';
 import { createIdentityService, type IdentityService } from './service.ts';
+export { claimsOf } from './service.ts';
 
 export type { AuthenticatedSession, IdentityService, OidcClaims, SessionRecord, UserRecord } from './service.ts';
 export type { SessionCookie } from './session-cookie.ts';

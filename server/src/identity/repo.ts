@@ -1,5 +1,7 @@
 // The identity domain's SQL: users, groups, memberships, sessions. Every statement is parameterized;
 // each hot one names the index it relies on (migration 20261128100000_identity.sql).
+// The statements of every login and authenticated request are named (prepared once per connection): PostgreSQL
+// then skips parsing and planning them again, which is a good part of their cost on this path.
 import type pg from 'pg';
 import type { SessionRecord, UserRecord } from './service.ts';
 
@@ -78,18 +80,18 @@ const INSERT_USER = `
   RETURNING ${USER_COLUMNS}`;
 
 // Primary key.
-const USER_BY_ID = `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`;
+const USER_BY_ID = { name: 'identity_user_by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE id = $1` };
 
 // users_username_lower.
 const USER_BY_USERNAME = `SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower($1)`;
 
 // users_username_lower and users_email_lower (a BitmapOr). Where one user's username is another's email,
 // the username wins: it is the unambiguous name.
-const USER_BY_LOGIN = `
+const USER_BY_LOGIN = { name: 'identity_user_by_login', text: `
   SELECT ${USER_COLUMNS}, password_hash FROM users
   WHERE lower(username) = lower($1) OR lower(email) = lower($1)
   ORDER BY lower(username) = lower($1) DESC
-  LIMIT 1`;
+  LIMIT 1` };
 
 // Keyset pagination in username order (users_username_lower); the search scans, which suits an admin's list.
 const LIST_USERS = `
@@ -120,9 +122,9 @@ const GROUP_NAMES_OF = `
 const GROUPS_OF = `SELECT ${GROUP_NAMES_OF.replace('%USER%', '$1')} AS groups`;
 
 // Primary key, then as GROUPS_OF.
-const ACTIVE_USER_WITH_GROUPS = `
+const ACTIVE_USER_WITH_GROUPS = { name: 'identity_active_user_with_groups', text: `
   SELECT ${USER_COLUMNS}, ${GROUP_NAMES_OF.replace('%USER%', 'users.id')} AS groups
-  FROM users WHERE id = $1 AND is_active`;
+  FROM users WHERE id = $1 AND is_active` };
 
 const INSERT_GROUP = `INSERT INTO groups (name, description) VALUES ($1, $2) RETURNING id, name`;
 
@@ -140,12 +142,19 @@ const REMOVE_MEMBER = `
   SELECT (SELECT id FROM g) AS group_id, (SELECT id FROM u) AS user_id`;
 
 // Only for an active user (primary key). The database's clock sets both expiries, so every instance agrees.
-const INSERT_SESSION = `
-  INSERT INTO sessions (token_hash, user_id, expires_at, idle_expires_at, auth_time, auth_methods, last_ip, user_agent)
-  SELECT $1, id, now() + make_interval(secs => $3), now() + make_interval(secs => least($3, $4)),
-         coalesce($5::timestamptz, now()), $6, $7::inet, $8
-  FROM users WHERE id = $2 AND is_active
-  RETURNING ${SESSION_COLUMNS}`;
+// Answers as AUTHENTICATE does (session, user, groups): the request that signs in knows its session at once.
+const INSERT_SESSION = { name: 'identity_insert_session', text: `
+  WITH account AS (
+    SELECT ${USER_COLUMNS}, ${GROUP_NAMES_OF.replace('%USER%', 'users.id')} AS groups FROM users WHERE id = $2 AND is_active
+  ), inserted AS (
+    INSERT INTO sessions (token_hash, user_id, expires_at, idle_expires_at, auth_time, auth_methods, last_ip, user_agent)
+    SELECT $1, id, now() + make_interval(secs => $3), now() + make_interval(secs => least($3, $4)),
+           coalesce($5::timestamptz, now()), $6, $7::inet, $8
+    FROM account
+    RETURNING id AS session_id, created_at AS session_created_at, last_seen_at, expires_at, idle_expires_at, auth_time, auth_methods,
+      host(last_ip) AS last_ip, user_agent
+  )
+  SELECT inserted.*, account.* FROM inserted, account` };
 
 /**
  * Every authenticated request: session, user and groups in ONE statement.
@@ -155,7 +164,7 @@ const INSERT_SESSION = `
  * the outer SELECT reads the updated values through the `slid` CTE (it would otherwise see the old row).
  * $1 token hash, $2 ip, $3 user agent, $4 idle lifetime seconds, $5 slide interval seconds.
  */
-const AUTHENTICATE = `
+const AUTHENTICATE = { name: 'identity_authenticate', text: `
   WITH found AS (
     SELECT s.id AS session_id, s.created_at AS session_created_at, s.last_seen_at, s.expires_at, s.idle_expires_at,
            s.auth_time, s.auth_methods, s.last_ip, s.user_agent, ${USER_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ')}
@@ -178,7 +187,7 @@ const AUTHENTICATE = `
          coalesce(slid.user_agent, found.user_agent) AS user_agent,
          ${USER_COLUMNS.split(', ').map((column) => `found.${column}`).join(', ')},
          ${GROUP_NAMES_OF.replace('%USER%', 'found.id')} AS groups
-  FROM found LEFT JOIN slid ON slid.id = found.session_id`;
+  FROM found LEFT JOIN slid ON slid.id = found.session_id` };
 
 // Primary key.
 const DELETE_SESSION = `DELETE FROM sessions WHERE id = $1`;
@@ -192,6 +201,17 @@ const LIVE_SESSIONS_OF_USER = `
 
 // users_active_admins.
 const HAS_ADMIN = `SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND is_active) AS has_admin`;
+
+/** A row of AUTHENTICATE or INSERT_SESSION: the session's columns (its id and creation renamed), the user's, and groups. */
+type AuthenticatedRow = UserRow & Omit<SessionRow, 'id' | 'user_id' | 'created_at'> & { session_id: string; session_created_at: Date; groups: string[] };
+
+function toAuthenticated(row: AuthenticatedRow): { session: SessionRecord; user: UserRecord; groups: string[] } {
+  return {
+    session: toSession({ ...row, id: row.session_id, user_id: row.id, created_at: row.session_created_at }),
+    user: toUser(row),
+    groups: row.groups,
+  };
+}
 
 function toUser(row: UserRow): UserRecord {
   return {
@@ -232,7 +252,7 @@ export class IdentityRepo {
   }
 
   async userById(id: string): Promise<UserRecord | null> {
-    const { rows } = await this.db.query<UserRow>(USER_BY_ID, [id]);
+    const { rows } = await this.db.query<UserRow>({ ...USER_BY_ID, values: [id] });
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -243,7 +263,7 @@ export class IdentityRepo {
 
   /** The user a login name (username or email) names, with their password hash. */
   async userForLogin(login: string): Promise<{ user: UserRecord; passwordHash: string | null } | null> {
-    const { rows } = await this.db.query<UserRow & { password_hash: string | null }>(USER_BY_LOGIN, [login]);
+    const { rows } = await this.db.query<UserRow & { password_hash: string | null }>({ ...USER_BY_LOGIN, values: [login] });
     return rows[0] ? { user: toUser(rows[0]), passwordHash: rows[0].password_hash } : null;
   }
 
@@ -273,7 +293,7 @@ export class IdentityRepo {
   }
 
   async activeUserWithGroups(userId: string): Promise<{ user: UserRecord; groups: string[] } | null> {
-    const { rows } = await this.db.query<UserRow & { groups: string[] }>(ACTIVE_USER_WITH_GROUPS, [userId]);
+    const { rows } = await this.db.query<UserRow & { groups: string[] }>({ ...ACTIVE_USER_WITH_GROUPS, values: [userId] });
     return rows[0] ? { user: toUser(rows[0]), groups: rows[0].groups } : null;
   }
 
@@ -289,32 +309,20 @@ export class IdentityRepo {
   }
 
   /** Null when the user does not exist or is inactive. */
-  async insertSession(session: NewSession): Promise<SessionRecord | null> {
-    const { rows } = await this.db.query<SessionRow>(INSERT_SESSION, [
-      session.tokenHash,
-      session.userId,
-      session.absoluteSeconds,
-      session.idleSeconds,
-      session.authTime,
-      session.authMethods,
-      session.ip,
-      session.userAgent,
-    ]);
-    return rows[0] ? toSession(rows[0]) : null;
+  async insertSession(session: NewSession): Promise<{ session: SessionRecord; user: UserRecord; groups: string[] } | null> {
+    const { rows } = await this.db.query<AuthenticatedRow>({
+      ...INSERT_SESSION,
+      values: [session.tokenHash, session.userId, session.absoluteSeconds, session.idleSeconds, session.authTime, session.authMethods, session.ip, session.userAgent],
+    });
+    return rows[0] ? toAuthenticated(rows[0]) : null;
   }
 
   async authenticate(lookup: SessionLookup): Promise<{ session: SessionRecord; user: UserRecord; groups: string[] } | null> {
-    const { rows } = await this.db.query<UserRow & Omit<SessionRow, 'id' | 'user_id' | 'created_at'> & { session_id: string; session_created_at: Date; groups: string[] }>(
-      AUTHENTICATE,
-      [lookup.tokenHash, lookup.ip, lookup.userAgent, lookup.idleSeconds, lookup.slideIntervalSeconds],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      session: toSession({ ...row, id: row.session_id, user_id: row.id, created_at: row.session_created_at }),
-      user: toUser(row),
-      groups: row.groups,
-    };
+    const { rows } = await this.db.query<AuthenticatedRow>({
+      ...AUTHENTICATE,
+      values: [lookup.tokenHash, lookup.ip, lookup.userAgent, lookup.idleSeconds, lookup.slideIntervalSeconds],
+    });
+    return rows[0] ? toAuthenticated(rows[0]) : null;
   }
 
   async deleteSession(sessionId: string): Promise<boolean> {

@@ -99,8 +99,11 @@ export interface IdentityService {
   addMember(groupName: string, username: string): Promise<void>;
   /** Removing a non-member does nothing. Throws group_not_found, user_not_found. */
   removeMember(groupName: string, username: string): Promise<void>;
-  /** The token goes in the cookie and nowhere else. Throws user_not_found, user_disabled. */
-  createSession(userId: string, meta: SessionMeta & { authMethods: string[]; authTime?: Date }): Promise<{ token: string; session: SessionRecord }>;
+  /**
+   * The token goes in the cookie and nowhere else; with it, the new session as authenticate() would answer it
+   * (for SessionCookie.setSessionCookie). Throws user_not_found, user_disabled.
+   */
+  createSession(userId: string, meta: SessionMeta & { authMethods: string[]; authTime?: Date }): Promise<AuthenticatedSession & { token: string }>;
   /** ONE SQL statement: session + user + groups, refusing expired/idle-expired/revoked sessions and inactive users; slides idle expiry (at most once a minute, in the same statement). */
   authenticate(token: string, meta?: SessionMeta): Promise<AuthenticatedSession | null>;
   /** False when there was no such session. */
@@ -222,15 +225,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
 
     async claimsFor(userId) {
       const found = UUID.test(userId) ? await repo.activeUserWithGroups(userId) : null;
-      if (!found) return null;
-      const { user, groups } = found;
-      return {
-        sub: user.id,
-        preferred_username: user.username,
-        ...(user.email === null ? {} : { email: user.email, email_verified: user.emailVerified }),
-        ...(user.displayName === null ? {} : { name: user.displayName }),
-        groups,
-      };
+      return found ? claimsOf(found.user, found.groups) : null;
     },
 
     async createGroup(name, description) {
@@ -254,7 +249,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
 
     async createSession(userId, meta) {
       const { token, tokenHash } = newSessionToken();
-      const session = UUID.test(userId)
+      const created = UUID.test(userId)
         ? await repo.insertSession({
             tokenHash,
             userId,
@@ -265,11 +260,11 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
             ...requestMeta(meta),
           })
         : null;
-      if (!session) {
+      if (!created) {
         await requireUser(userId);
         throw new IdentityError('user_disabled', 'This user is disabled and cannot log in.');
       }
-      return { token, session };
+      return { token, ...created };
     },
 
     async authenticate(token, meta = {}) {
@@ -304,6 +299,17 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
   }
 
   return { ...service, sessionCookie: createSessionCookie(deps.publicUrl, service.authenticate) };
+}
+
+/** The claims of a user read with their groups (an active user: claimsFor, or an authenticated session). */
+export function claimsOf(user: UserRecord, groups: string[]): OidcClaims {
+  return {
+    sub: user.id,
+    preferred_username: user.username,
+    ...(user.email === null ? {} : { email: user.email, email_verified: user.emailVerified }),
+    ...(user.displayName === null ? {} : { name: user.displayName }),
+    groups: [...groups],
+  };
 }
 
 /** An address PostgreSQL's inet accepts, and a user agent within the column's limit. */

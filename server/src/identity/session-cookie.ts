@@ -12,8 +12,11 @@ export interface SessionCookie {
   readonly attributes: string;
   /** The token in the request's cookie, or null when there is none that could be ours. */
   readSessionToken(request: FastifyRequest): string | null;
-  /** Sets the cookie for a new session; it lasts as long as the session's absolute lifetime. */
-  setSessionCookie(reply: FastifyReply, token: string): void;
+  /**
+   * Sets the cookie for a new session; it lasts as long as the session's absolute lifetime. Given the session
+   * (createSession's answer), the rest of this request sees it as the current one, as the browser's next request will.
+   */
+  setSessionCookie(reply: FastifyReply, token: string, session?: AuthenticatedSession): void;
   /** Tells the browser to drop the cookie (logout). Revoke the session too: the cookie is only a copy. */
   clearSessionCookie(reply: FastifyReply): void;
   /** The request's authenticated session, or null; looked up once per request, however often it is asked. */
@@ -52,10 +55,11 @@ export function createSessionCookie(publicUrl: string, authenticate: IdentitySer
     name,
     attributes,
     readSessionToken,
-    setSessionCookie(reply, token) {
+    setSessionCookie(reply, token, session) {
       if (!isWellFormedSessionToken(token)) throw new Error('not a session token');
       reply.header('set-cookie', `${name}=${token}; Max-Age=${SESSION_ABSOLUTE_LIFETIME_SECONDS}; ${attributes}`);
-      lookups.delete(reply.request);
+      if (session) lookups.set(reply.request, Promise.resolve(session));
+      else lookups.delete(reply.request);
     },
     clearSessionCookie(reply) {
       reply.header('set-cookie', `${name}=; Max-Age=0; ${attributes}`);

@@ -27,42 +27,88 @@ export interface WindowState {
 
 export const MAX_KEY_BYTES = 256;
 
+/** One hit to count: a key and the rule it is counted under. */
+export interface RateHit {
+  key: string;
+  rule: RateRule;
+}
+
 /**
- * Counts the hit and reads the previous window in one statement, so parallel hits on one key serialize on the
- * current window's row lock and each sees a distinct count.
+ * The statement that counts hits in order, stopping at the first one refused, for `count` keys.
+ * For each key, one CTE step counts the hit and reads the previous window, so parallel hits on one key serialize on
+ * the current window's row lock and each sees a distinct count.
  * Hits past limit + 1 are not counted: a client hammering a closed limit does not extend its own lockout,
  * and the window it leaves behind weighs at most limit + 1 in the sliding estimate.
+ * A key after the first is counted only when the one before it is allowed (by the estimate decide() makes, in SQL),
+ * so a refused hit never uses up the next key's allowance; rows are locked in the order given, which is the
+ * callers' fixed order of kinds of key (address, then account), so two statements cannot deadlock.
  * A window's row expires when it stops being the previous window, so cleanup can delete it (index rate_limit_counters_expires_at).
- * $1 key, $2 window seconds, $3 limit.
+ * Parameters, three per key: key, window seconds, limit. Answers one row per key counted, by position.
  */
-const HIT_SQL = `
-WITH clock AS (
-  SELECT to_timestamp(floor(extract(epoch FROM now()) / $2::int) * $2::int) AS window_start, make_interval(secs => $2::int) AS window_length
-), counted AS (
+function hitsInOrderSql(count: number): string {
+  const steps = Array.from({ length: count }, (_, i) => {
+    const [key, windowSeconds, limit] = [`$${3 * i + 1}`, `$${3 * i + 2}::int`, `$${3 * i + 3}::int`];
+    // The hit before must be allowed: the sliding estimate of decide() below, over the state the step before read.
+    const previousAllowed =
+      i === 0 ? '' : `, state_${i - 1} s WHERE s."previousHits" * (1 - least(greatest(s."elapsedSeconds", 0), $${3 * i - 1}::int) / $${3 * i - 1}::int::float8) + s.hits <= $${3 * i}::int`;
+    return `clock_${i} AS (
+  SELECT to_timestamp(floor(extract(epoch FROM now()) / ${windowSeconds}) * ${windowSeconds}) AS window_start, make_interval(secs => ${windowSeconds}) AS window_length
+), counted_${i} AS (
   INSERT INTO rate_limit_counters AS c (key, window_start, hits, expires_at)
-  SELECT $1, window_start, 1, window_start + 2 * window_length FROM clock
-  ON CONFLICT (key, window_start) DO UPDATE SET hits = least(c.hits + 1, $3::int + 1)
+  SELECT ${key}, window_start, 1, window_start + 2 * window_length FROM clock_${i}${previousAllowed}
+  ON CONFLICT (key, window_start) DO UPDATE SET hits = least(c.hits + 1, ${limit} + 1)
   RETURNING c.hits, c.window_start
-)
-SELECT counted.hits,
-  coalesce((SELECT p.hits FROM rate_limit_counters p, clock WHERE p.key = $1 AND p.window_start = counted.window_start - clock.window_length), 0) AS "previousHits",
-  extract(epoch FROM now() - counted.window_start)::float8 AS "elapsedSeconds"
-FROM counted`;
+), state_${i} AS (
+  SELECT ${i} AS position, counted_${i}.hits,
+    coalesce((SELECT p.hits FROM rate_limit_counters p WHERE p.key = ${key} AND p.window_start = counted_${i}.window_start - clock_${i}.window_length), 0) AS "previousHits",
+    extract(epoch FROM now() - counted_${i}.window_start)::float8 AS "elapsedSeconds"
+  FROM counted_${i}, clock_${i}
+)`;
+  });
+  return `WITH ${steps.join(', ')}\n${Array.from({ length: count }, (_, i) => `SELECT * FROM state_${i}`).join(' UNION ALL ')}`;
+}
+
+/** Named statements (prepared once per connection), by number of keys. */
+const HITS_IN_ORDER = new Map<number, { name: string; text: string }>();
+
+function hitsInOrderStatement(count: number): { name: string; text: string } {
+  let statement = HITS_IN_ORDER.get(count);
+  if (!statement) {
+    statement = { name: `rate_limit_hits_in_order_${count}`, text: hitsInOrderSql(count) };
+    HITS_IN_ORDER.set(count, statement);
+  }
+  return statement;
+}
+
+// Primary key prefix.
+const RESET = { name: 'rate_limit_reset', text: 'DELETE FROM rate_limit_counters WHERE key = $1' };
 
 export class RateLimiter {
   constructor(private readonly pool: pg.Pool) {}
 
   async hit(key: string, rule: RateRule): Promise<RateDecision> {
-    assertKey(key);
-    assertRule(rule);
-    const { rows } = await this.pool.query<WindowState>(HIT_SQL, [key, rule.windowSeconds, rule.limit]);
-    return decide(rows[0]!, rule);
+    return (await this.hitInOrder([{ key, rule }]))[0]!;
+  }
+
+  /**
+   * Counts each hit in turn until one is refused, in one statement (one round trip): the decisions up to and
+   * including the first refusal; the hits after it are not counted.
+   */
+  async hitInOrder(hits: readonly RateHit[]): Promise<RateDecision[]> {
+    if (hits.length === 0) return [];
+    for (const { key, rule } of hits) {
+      assertKey(key);
+      assertRule(rule);
+    }
+    const values = hits.flatMap(({ key, rule }) => [key, rule.windowSeconds, rule.limit]);
+    const { rows } = await this.pool.query<WindowState & { position: number }>({ ...hitsInOrderStatement(hits.length), values });
+    return rows.sort((a, b) => a.position - b.position).map((state) => decide(state, hits[state.position]!.rule));
   }
 
   /** Forgets every window of the key, e.g. after a successful login (primary key prefix). */
   async reset(key: string): Promise<void> {
     assertKey(key);
-    await this.pool.query('DELETE FROM rate_limit_counters WHERE key = $1', [key]);
+    await this.pool.query({ ...RESET, values: [key] });
   }
 }
 

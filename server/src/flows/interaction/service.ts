@@ -129,8 +129,8 @@ export class LoginFlows {
   ): Promise<InteractionView> {
     // The MFA step of a later issue goes here: when a second factor is due, advance to 'mfa' and render it instead.
     if (newSession) {
-      const { token } = await this.deps.identity.createSession(user.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods, authTime });
-      this.deps.identity.sessionCookie.setSessionCookie(reply, token);
+      const { token, ...created } = await this.deps.identity.createSession(user.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods, authTime });
+      this.deps.identity.sessionCookie.setSessionCookie(reply, token, created);
     }
     const redirectTo = await this.deps.provider.finishLogin(request, reply, {
       accountId: user.id,

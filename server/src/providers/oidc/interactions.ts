@@ -52,12 +52,17 @@ const AUTH_TIME_SKEW_SECONDS = 60;
 export interface InteractionsDeps {
   provider(): Provider;
   clients: Pick<ClientRegistry, 'providerMetadata'>;
-  identity: Pick<IdentityService, 'claimsFor'>;
+  identity: Pick<IdentityService, 'claimsFor' | 'sessionCookie'>;
   now?: () => number;
 }
 
 export class Interactions {
   private readonly now: () => number;
+  /**
+   * The interaction each request loaded, so a request that reads it and then finishes it (the flow API's
+   * password step) reads it once. Per request only: another request always reads it afresh.
+   */
+  private readonly loaded = new WeakMap<FastifyRequest, Promise<InteractionInstance>>();
 
   constructor(private readonly deps: InteractionsDeps) {
     this.now = deps.now ?? Date.now;
@@ -90,7 +95,7 @@ export class Interactions {
     if (interaction.prompt.name !== 'login') {
       throw new OidcError('interaction_step_mismatch', `This sign-in waits for ${interaction.prompt.name}, not for a login.`);
     }
-    if (!(await this.deps.identity.claimsFor(result.accountId))) {
+    if (!(await this.accountIsActive(request, result.accountId))) {
       throw new OidcError('account_unavailable', 'This account does not exist or is disabled.');
     }
     const now = Math.floor(this.now() / 1000);
@@ -140,20 +145,35 @@ export class Interactions {
     return this.submit(request, reply, { error: error.error, error_description: error.description }, false);
   }
 
-  private async load(request: FastifyRequest, reply: FastifyReply): Promise<InteractionInstance> {
-    try {
-      return await this.deps.provider().interactionDetails(request.raw, reply.raw);
-    } catch (error) {
-      throw interactionNotFound(error);
-    }
+  /**
+   * Whether the account exists and is active. The request's Gatehouse session (authenticated, or just made by the
+   * login: SessionCookie.setSessionCookie) answers for its own user, who was read active in this request.
+   */
+  private async accountIsActive(request: FastifyRequest, accountId: string): Promise<boolean> {
+    const current = await this.deps.identity.sessionCookie.currentSession(request);
+    return current?.user.id === accountId || (await this.deps.identity.claimsFor(accountId)) !== null;
   }
 
-  private async submit(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission: boolean): Promise<string> {
-    try {
-      return await this.deps.provider().interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission });
-    } catch (error) {
-      throw interactionNotFound(error);
+  private load(request: FastifyRequest, reply: FastifyReply): Promise<InteractionInstance> {
+    let interaction = this.loaded.get(request);
+    if (!interaction) {
+      interaction = this.deps.provider().interactionDetails(request.raw, reply.raw);
+      this.loaded.set(request, interaction);
     }
+    return interaction.catch((error: unknown) => {
+      throw interactionNotFound(error);
+    });
+  }
+
+  /**
+   * What oidc-provider's interactionResult does (records the result and saves the interaction until it expires),
+   * on the instance this request loaded and checked already: interactionResult would find it once more.
+   */
+  private async submit(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission: boolean): Promise<string> {
+    const interaction = await this.load(request, reply);
+    interaction.result = mergeWithLastSubmission && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    return interaction.returnTo;
   }
 }
 

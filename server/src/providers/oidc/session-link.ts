@@ -15,7 +15,8 @@ export const GATEHOUSE_SESSION_REASON = 'gatehouse_session';
 
 type SessionIdentity = Pick<IdentityService, 'sessionCookie' | 'revokeSession'>;
 
-async function currentSessionOf(identity: SessionIdentity, ctx: KoaContextWithOIDC) {
+/** The browser's Gatehouse session, looked up once per request (SessionCookie.currentSession). */
+export async function currentSessionOf(identity: Pick<IdentityService, 'sessionCookie'>, ctx: KoaContextWithOIDC) {
   const request: FastifyRequest | undefined = fastifyRequestOf(ctx.req);
   return request ? identity.sessionCookie.currentSession(request) : null;
 }
