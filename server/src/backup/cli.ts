@@ -76,6 +76,11 @@ async function withDatabase<T>(values: VerbValues, work: (db: Awaited<ReturnType
   }
 }
 
+/** The event log, for what a verb did (who: "cli"). */
+function cliEvents(db: Awaited<ReturnType<typeof openCliDatabase>>, dataDir: string): BackupService {
+  return new BackupService({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli', logger: pino({ level: 'silent' }) });
+}
+
 function oneFile(verb: string, positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError('usage', `expected one FILE. Usage: gatehouse ${verb} FILE`);
   return path.resolve(positionals[0]!);
@@ -105,6 +110,7 @@ cannot be opened without it. Progress goes to stderr.`,
       const file = path.resolve((values.out as string | undefined) ?? path.join(defaultBackupsDir(dataDir), backupFileName(new Date())));
       const progress = progressPrinter();
       const result = await createBackup({ pool: db.pool, secrets: db.secrets, dataDir }, { file, passphrase, onProgress: progress.onProgress }).finally(progress.done);
+      await cliEvents(db, dataDir).recordEvent('backup.created', { actor: 'cli' }, { id: 'cli' }, { file: result.file, bytes: result.bytes, rows: result.manifest.totals.rows, ms: result.ms });
       if (values.json) {
         process.stdout.write(JSON.stringify({ file: result.file, bytes: result.bytes, rows: result.manifest.totals.rows, tables: Object.keys(result.manifest.tables).length, ms: result.ms }) + '\n');
       } else {
@@ -143,9 +149,7 @@ ${DATA_OPTION_HELP}
     await withDatabase(values, async (db, dataDir) => {
       const progress = progressPrinter();
       const result = await restoreBackup({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, { file, passphrase, onProgress: progress.onProgress }).finally(progress.done);
-      await new BackupService({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli', logger: pino({ level: 'silent' }) })
-        .recordEvent('backup.restored', { actor: 'cli' }, { id: 'cli' }, { file, backupCreatedAt: result.head.createdAt, rows: result.manifest.totals.rows, ms: result.ms })
-        .catch(() => undefined);
+      await cliEvents(db, dataDir).recordEvent('backup.restored', { actor: 'cli' }, { id: 'cli' }, { file, backupCreatedAt: result.head.createdAt, rows: result.manifest.totals.rows, ms: result.ms });
       process.stdout.write(`Restored the backup of ${result.head.createdAt} (Gatehouse ${result.head.appVersion}): ${result.manifest.totals.rows.toLocaleString('en')} rows, ${(result.ms / 1000).toFixed(1)} s.\n`);
       if (result.migratedForward.length > 0) process.stdout.write(`  Brought it up to this version with ${result.migratedForward.length} migration(s).\n`);
       if (result.resealed > 0) process.stdout.write(`  Sealed ${result.resealed} stored secret(s) again with this machine's master key.\n`);
@@ -172,6 +176,7 @@ ${DATA_OPTION_HELP}
     await withDatabase(values, async (db, dataDir) => {
       const progress = progressPrinter();
       const result = await verifyBackup({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, { file, passphrase, onProgress: progress.onProgress }).finally(progress.done);
+      await cliEvents(db, dataDir).recordEvent('backup.verified', { actor: 'cli' }, { id: 'cli' }, { file, backupCreatedAt: result.head.createdAt, rows: result.manifest.totals.rows, ms: result.ms });
       if (values.json) {
         process.stdout.write(JSON.stringify({ created_at: result.head.createdAt, app_version: result.head.appVersion, tables: result.tables.map((t) => ({ name: t.name, rows: t.rows, matches: t.matches })) }) + '\n');
       } else {
@@ -195,7 +200,7 @@ ${DATA_OPTION_HELP}
   run: async (values, positionals) => {
     if (positionals.length > 0) throw new UsageError('usage', 'backup list takes no arguments.');
     await withDatabase(values, async (db, dataDir) => {
-      const service = new BackupService({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli', logger: pino({ level: 'silent' }) });
+      const service = cliEvents(db, dataDir);
       const files = await service.listFiles();
       const schedule = await service.getSchedule();
       if (values.json) {
