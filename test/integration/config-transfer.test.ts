@@ -63,6 +63,10 @@ describe('config export and import', () => {
 
     const second = await importConfig(deps(target), parseConfig(text));
     expect(second.changes.every((c) => c.action === 'unchanged')).toBe(true);
+    // The first import is in the event log with what it changed; the second changed nothing and wrote nothing.
+    const { rows } = await target.platform.pool.query<{ data: { changes: unknown[] } }>(`SELECT data FROM events WHERE type = 'config.imported'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.data.changes).toHaveLength(first.changes.filter((c) => c.action !== 'unchanged').length);
   });
 
   it('updates what differs, names the fields, creates new secrets only for new confidential apps, and honours --dry-run', async () => {

@@ -215,7 +215,7 @@ function parseApplication(item: unknown, at: string): ConfigApplication {
   };
 }
 
-export async function importConfig(deps: TransferDeps, document: ConfigDocument, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
+export async function importConfig(deps: TransferDeps, document: ConfigDocument, options: { dryRun?: boolean; actor?: string } = {}): Promise<ImportReport> {
   const report: ImportReport = { changes: [], newSecrets: [], dryRun: options.dryRun === true };
   const client = await deps.pool.connect();
   try {
@@ -300,6 +300,10 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
         }
       }
       report.changes.push({ kind: 'setting', name: 'backupSchedule', action: fields.length > 0 ? 'updated' : 'unchanged', ...(fields.length > 0 ? { fields } : {}) });
+    }
+    const changed = report.changes.filter((c) => c.action !== 'unchanged');
+    if (changed.length > 0) {
+      await client.query(`INSERT INTO events (type, actor, target_type, data) VALUES ('config.imported', $1, 'config', $2)`, [options.actor ?? 'cli', JSON.stringify({ changes: changed })]);
     }
     await client.query(options.dryRun ? 'ROLLBACK' : 'COMMIT');
     if (options.dryRun) report.newSecrets = [];
