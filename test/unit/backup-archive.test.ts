@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -538,6 +538,47 @@ describe('hostile lengths', () => {
   it('reports a stream without its final chunk as truncated, whatever the records say', async () => {
     const file = await sealedArchive(Buffer.concat([begin(), end(), archiveEnd(1)]), { final: false });
     expect((await readFailure(file)).code).toBe('backup_truncated');
+  });
+});
+
+// Leaving early, and streams that are not bytes
+
+describe('the input stream', () => {
+  const smallArchive = (compression: 'none' | 'deflate-raw') =>
+    writeArchive([{ kind: 'file', name: 'f.bin', data: [randomBytes(30_000)] }], { compression, chunkSize: 1024 });
+
+  it.each(COMPRESSIONS)('is destroyed at once when the consumer stops early, even while the reader waits on a stalled stream (compression %s)', async (compression) => {
+    const file = await smallArchive(compression);
+    // Half the file, and the stream stays open: the inflater's feeding loop reads ahead and waits on it.
+    const input = new PassThrough();
+    input.write(file.subarray(0, file.length >> 1));
+    const consumer = (async () => {
+      for await (const event of readArchive(input, PASSPHRASE)) {
+        if (event.type !== 'data') continue;
+        // Everything written so far is read by now; the feeding loop (deflate-raw) waits for more.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        break;
+      }
+      return 'returned';
+    })();
+    // Before the fix this never returned (the test's own timeout failed it).
+    const outcome = await consumer;
+    const destroyed = input.destroyed;
+    input.destroy();
+    expect(outcome).toBe('returned');
+    expect(destroyed).toBe(true);
+  });
+
+  it('is refused when it yields text (an encoding was set), not reported as a damaged file', async () => {
+    const file = await smallArchive('none');
+    const input = new PassThrough();
+    input.setEncoding('latin1');
+    input.end(file);
+    await expect(readEntries(input)).rejects.toThrow(/without an encoding/);
+    const header = new PassThrough();
+    header.setEncoding('utf8');
+    header.end(file);
+    await expect(readArchiveHeader(header)).rejects.toThrow(/without an encoding/);
   });
 });
 

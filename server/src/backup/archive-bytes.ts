@@ -2,12 +2,14 @@
 // It pulls one piece at a time from the stream's async iterator, so it holds at most the bytes asked for plus one piece.
 
 export class ByteReader {
+  private readonly input: NodeJS.ReadableStream;
   private readonly source: AsyncIterator<string | Buffer>;
   private pieces: Buffer[] = [];
   private buffered = 0;
   private ended = false;
 
   constructor(input: NodeJS.ReadableStream) {
+    this.input = input;
     this.source = input[Symbol.asyncIterator]();
   }
 
@@ -37,12 +39,18 @@ export class ByteReader {
     return this.buffered === 0;
   }
 
-  /** Stops reading: the stream is destroyed (its iterator returns). */
+  /**
+   * Stops reading: the stream is destroyed (its iterator returns). A read still waiting for the stream (the inflater's
+   * feeding loop runs ahead of the consumer) is woken by the destroy and fails, instead of holding the iterator's
+   * return until the stream sends more, which a stalled stream never does.
+   */
   async close(): Promise<void> {
     this.pieces = [];
     this.buffered = 0;
     if (!this.ended) {
       this.ended = true;
+      const stream = this.input as NodeJS.ReadableStream & { destroy?: () => void };
+      stream.destroy?.();
       await this.source.return?.();
     }
   }
@@ -50,11 +58,16 @@ export class ByteReader {
   private async pull(): Promise<boolean> {
     if (this.ended) return false;
     const next = await this.source.next();
+    // Closed while this read waited: what arrived is dropped.
+    if (this.ended) return false;
     if (next.done) {
       this.ended = true;
       return false;
     }
-    const piece = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    // A stream with an encoding set hands out decoded text, which cannot be turned back into the file's bytes:
+    // re-encoding it would report a sound archive as damaged.
+    if (typeof next.value === 'string') throw new TypeError('the archive stream yields text: read it without an encoding (do not call setEncoding on it)');
+    const piece = next.value;
     this.pieces.push(piece);
     this.buffered += piece.length;
     return true;
