@@ -134,7 +134,7 @@ function isBase64(value: unknown, bytes: number): value is string {
  * with its passphrase proves the header unchanged. A stream is destroyed once the header is read; a path's file is closed.
  */
 export async function readArchiveHeader(input: NodeJS.ReadableStream | string): Promise<ArchiveHeader> {
-  const bytes = new ByteReader(typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: 64 * 1024 }) : input);
+  const bytes = new ByteReader(typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: 64 * 1024, start: 0 }) : input);
   try {
     return (await decodeHeader(bytes)).header;
   } finally {

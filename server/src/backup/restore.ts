@@ -12,7 +12,7 @@ import { Transform } from 'node:stream';
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { readArchive, type ArchiveEvent } from './archive.ts';
+import { ArchiveError, readArchive, type ArchiveEvent } from './archive.ts';
 import { APP_SCHEMA, listSequences, listTables, qualified, quoteIdent, useStableOutput } from './catalog.ts';
 import { BackupError } from './errors.ts';
 import { countRows, ProgressMeter, type ProgressListener } from './progress.ts';
@@ -79,7 +79,7 @@ async function* readFile(file: string, passphrase: string, onBytes: (n: number) 
       done(null, chunk);
     },
   });
-  const input = fs.createReadStream(file);
+  const input = fs.createReadStream(file, { start: 0 }); // explicit offsets: every read says where it reads
   input.on('error', (error) => counter.destroy(error));
   input.pipe(counter);
   try {
@@ -256,7 +256,7 @@ async function loadInto(
   let media: { fd: number; path: string; hash: ReturnType<typeof createHash> } | null = null;
   let current = '';
   let kind = '';
-  for await (const event of readFile(options.file, options.passphrase, () => undefined)) {
+  for await (const event of secondReading(readFile(options.file, options.passphrase, () => undefined))) {
     if (event.type === 'begin') {
       current = event.name;
       kind = event.kind;
@@ -323,6 +323,19 @@ async function loadInto(
   return { migratedForward, resealed };
 }
 
+/**
+ * The second reading of a file the first reading found sound: damage now means the file changed meanwhile, or the
+ * disk returned other bytes. Said so, and with the first reading's verdict, rather than "the file is damaged".
+ */
+async function* secondReading(events: AsyncGenerator<ArchiveEvent>): AsyncGenerator<ArchiveEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (!(error instanceof ArchiveError)) throw error;
+    throw new BackupError('backup_checksum_mismatch', `The backup file read differently the second time (${error.message.replace(/\.$/, '')}), though it was sound a moment before: it changed during the restore, or the disk returned other data. Nothing was changed. Run it again; if it fails the same way, copy the file to another disk and check that disk.`, { cause: error });
+  }
+}
+
 /** Seals every secret again with this instance's master key, when the backup came from an instance with another. */
 async function reseal(client: pg.ClientBase, schema: string, from: SecretBox, to: SecretBox): Promise<number> {
   if (from.keyId === to.keyId) return 0;
@@ -347,12 +360,26 @@ async function takeRestoreLock(client: pg.ClientBase): Promise<void> {
 
 // Restore
 
-export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreResult> {
+/** What restore and verify do first: read and check the whole file, and plan the migrations; nothing is touched. */
+async function prepare(deps: RestoreDeps, options: RestoreOptions) {
   const started = Date.now();
   const file = path.resolve(options.file);
   const meter = new ProgressMeter(options.onProgress);
   const verified = await readVerified(file, options.passphrase, meter);
   const plan = planMigrations(verified.head, deps.migrations ?? loadMigrations());
+  return { started, file, meter, verified, plan };
+}
+
+/** Opens the one transaction a restore or verify loads in: no statement timeout, stable COPY output, the restore lock. */
+async function beginLoad(client: pg.ClientBase): Promise<void> {
+  await client.query('BEGIN');
+  await client.query('SET LOCAL statement_timeout = 0');
+  await useStableOutput(client);
+  await takeRestoreLock(client);
+}
+
+export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreResult> {
+  const { started, file, meter, verified, plan } = await prepare(deps, options);
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const restoreSchema = `gatehouse_restore_${id}`;
   const replacedSchema = `gatehouse_replaced_${id}`;
@@ -364,10 +391,7 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
   const client = await deps.pool.connect();
   let result: LoadResult;
   try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL statement_timeout = 0');
-    await useStableOutput(client);
-    await takeRestoreLock(client);
+    await beginLoad(client);
     // No instance migrates the live schema while it is being replaced.
     await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY_SQL})`, [MIGRATION_LOCK]);
     result = await loadInto(client, restoreSchema, verified, {
@@ -438,18 +462,11 @@ function replaceMedia(media: string, incoming: string, id: string): void {
 
 /** Restores into a scratch schema, compares every table's count and checksum with the backup's, and drops it. */
 export async function verifyBackup(deps: RestoreDeps, options: RestoreOptions): Promise<VerifyResult> {
-  const started = Date.now();
-  const file = path.resolve(options.file);
-  const meter = new ProgressMeter(options.onProgress);
-  const verified = await readVerified(file, options.passphrase, meter);
-  const plan = planMigrations(verified.head, deps.migrations ?? loadMigrations());
+  const { started, file, meter, verified, plan } = await prepare(deps, options);
   const scratch = `gatehouse_verify_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const client = await deps.pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL statement_timeout = 0');
-    await useStableOutput(client);
-    await takeRestoreLock(client);
+    await beginLoad(client);
     await loadInto(client, scratch, verified, { file, passphrase: options.passphrase, toBackup: plan.toBackup, forward: [], secrets: deps.secrets, mediaTarget: null, meter });
     meter.update({ phase: 'comparing' });
     const tables: VerifyResult['tables'] = [];

@@ -81,7 +81,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
     meter.update({ phase: 'tables', rowsTotal: tables.reduce((sum, t) => sum + t.estimatedRows, 0) });
 
     fd = fs.openSync(partial, 'wx', 0o600);
-    const output = fs.createWriteStream('', { fd, autoClose: false });
+    const output = fs.createWriteStream('', { fd, autoClose: false, start: 0 }); // explicit offsets for every write
     const writer = await ArchiveWriter.create({
       output,
       passphrase: options.passphrase,
