@@ -427,12 +427,14 @@ async function main(): Promise<void> {
     const ms = (value: number) => `${Math.round(value)} ms`;
     const pct = (value: number) => `${Math.round(value * 100)}%`;
     // "the rest" is the machine's busy time less the server's, PostgreSQL's and this client's: anything else running.
+    // The machine's and the processes' counters are read a moment apart, so on a quiet machine it can come out a
+    // little below zero: shown as 0.
     // Per login, the CPU of the three measured processes alone, which other load on the machine does not inflate.
     const perLogin = (level: LevelResult, share: number) => n1((share * cores * level.seconds * 1000) / level.logins);
     const cpu = (level: LevelResult) => {
       const { busy, gatehouse, postgres, client } = level.cpu;
       return (
-        `CPU busy ${pct(busy)} (gatehouse ${pct(gatehouse)}, PostgreSQL ${pct(postgres)}, this client ${pct(client)}, the rest ${pct(busy - gatehouse - postgres - client)}), ` +
+        `CPU busy ${pct(busy)} (gatehouse ${pct(gatehouse)}, PostgreSQL ${pct(postgres)}, this client ${pct(client)}, the rest ${pct(Math.max(0, busy - gatehouse - postgres - client))}), ` +
         `${perLogin(level, gatehouse + postgres + client)} ms of CPU per login (gatehouse ${perLogin(level, gatehouse)}, PostgreSQL ${perLogin(level, postgres)}, client ${perLogin(level, client)})`
       );
     };
