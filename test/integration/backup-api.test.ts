@@ -303,12 +303,20 @@ describe('a whole round: back up, list, download, verify, restore, upload', () =
     expect((await asAdmin({ url: '/api/v1/backups' })).json().files.map((file: { name: string }) => file.name)).toEqual([name]);
   });
 
+  it('refuses an upload that says it is larger than the limit before reading it, and leaves nothing behind', async () => {
+    const before = filesOnDisk();
+    const response = await asAdmin({ method: 'POST', url: '/api/v1/backups/upload', payload: Buffer.from('x'), headers: { 'content-length': String(21 * 1024 ** 3) } });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: 'backup_too_large', message: expect.stringMatching(/gatehouse backup restore FILE/) });
+    expect(filesOnDisk()).toEqual(before);
+  });
+
   it('takes an upload of a real backup, lists it, and serves the same bytes back', async () => {
     const bytes = fs.readFileSync(backup.file!);
     const response = await asAdmin({ method: 'POST', url: '/api/v1/backups/upload', payload: bytes });
     expect(response.statusCode).toBe(201);
     const uploaded = response.json() as { name: string; size: number; createdAt: string; appVersion: string };
-    expect(uploaded).toEqual({ name: expect.stringMatching(/^uploaded-\d{8}-\d{6}-[0-9a-f]{4}\.ghbk$/), size: bytes.length, createdAt: expect.any(String), appVersion: expect.any(String) });
+    expect(uploaded).toEqual({ name: expect.stringMatching(/^uploaded-\d{8}-\d{6}-[0-9a-f]{12}\.ghbk$/), size: bytes.length, createdAt: expect.any(String), appVersion: expect.any(String) });
     const listed = (await asAdmin({ url: '/api/v1/backups' })).json().files as Array<{ name: string; size: number; problem: string | null }>;
     expect(listed.find((file) => file.name === uploaded.name)).toMatchObject({ size: bytes.length, problem: null });
     expect(filesOnDisk()).toEqual([name, uploaded.name].sort());

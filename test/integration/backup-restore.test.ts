@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -196,6 +197,57 @@ describe('backup and restore', () => {
     });
   });
 
+  it('a backup that fails half-way (disk full) leaves no file, no open transaction and no lock behind', async () => {
+    const full = path.join(dir, 'full-disk');
+    fs.mkdirSync(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]);
+    try {
+      // Enough data that the archive cannot fit in 64 KiB.
+      await app.platform.pool.query(`INSERT INTO events (type, actor, data) SELECT 'test.filler', 'test', jsonb_build_object('n', md5(i::text)) FROM generate_series(1, 20000) i`);
+      const error = await createBackup({ pool: app.platform.pool, secrets: app.ctx.secrets, dataDir: app.ctx.dataDir }, { file: path.join(full, 'x.ghbk'), passphrase: PASSPHRASE }).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe('ENOSPC');
+      expect(fs.readdirSync(full)).toEqual([]);
+    } finally {
+      execFileSync('umount', [full]);
+    }
+    // Its connection was discarded: nothing idles in a transaction, and a verify (which needs the lock) runs.
+    await expect.poll(async () => (await app.platform.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).rows[0].n, { timeout: 10_000 }).toBe(0);
+    const verified = await verifyBackup({ pool: app.platform.pool, secrets: app.ctx.secrets, dataDir: app.ctx.dataDir, instanceId: 'test' }, { file: backupFile, passphrase: PASSPHRASE });
+    expect(verified.tables.every((t) => t.matches)).toBe(true);
+    await app.platform.pool.query(`DELETE FROM events WHERE type = 'test.filler'`);
+  });
+
+  it('a file that changes between the check and the load fails the restore cleanly, changes nothing, and frees its locks', async () => {
+    const live = await tableChecksums(app.platform.pool);
+    const copy = path.join(dir, `changing-${randomBytes(3).toString('hex')}.ghbk`);
+    fs.copyFileSync(backupFile, copy);
+    const bytes = fs.readFileSync(copy);
+    const error = await restoreBackup({ pool: app.platform.pool, secrets: app.ctx.secrets, dataDir: app.ctx.dataDir, instanceId: 'test' }, {
+      file: copy,
+      passphrase: PASSPHRASE,
+      // The first reading is done once loading starts: damage the file now, inside the tables' data.
+      onProgress: (p) => {
+        if (p.phase === 'preparing') fs.writeFileSync(copy, flip(bytes, Math.floor(bytes.length * 0.5)));
+      },
+    }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('backup_checksum_mismatch');
+    expect((error as Error).message).toMatch(/read differently the second time/);
+    expect(await tableChecksums(app.platform.pool)).toEqual(live);
+    // The restore's transaction and its locks are gone: the next restore runs.
+    await restoreBackup({ pool: app.platform.pool, secrets: app.ctx.secrets, dataDir: app.ctx.dataDir, instanceId: 'test' }, { file: backupFile, passphrase: PASSPHRASE });
+  });
+
+  it('refuses to back up a media file a restore could not put back, naming it', async () => {
+    const odd = path.join(app.ctx.dataDir, 'media', 'bad:name?.png');
+    fs.writeFileSync(odd, 'x');
+    try {
+      await expect(createBackup({ pool: app.platform.pool, secrets: app.ctx.secrets, dataDir: app.ctx.dataDir }, { file: path.join(dir, 'odd.ghbk'), passphrase: PASSPHRASE })).rejects.toThrow(/bad:name\?\.png.*Rename it/);
+      expect(fs.existsSync(path.join(dir, 'odd.ghbk'))).toBe(false);
+    } finally {
+      fs.rmSync(odd);
+    }
+  });
+
   it('lists every column sealed with the master key in SEALED_COLUMNS', async () => {
     const { rows } = await app.platform.pool.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name LIKE '%sealed%'`,
@@ -270,12 +322,20 @@ describe('restore onto another instance', () => {
     const sourceOidc = source.service<OidcService>('oidc');
     const kids = sourceOidc.signingKeys().map((k) => k.kid).sort();
     expect(kids.length).toBeGreaterThan(0);
+    await source.service<BackupService>('backup').setSchedule({ passphrase: 'the schedule passphrase' });
     const file = path.join(dir, 'move.ghbk');
     await createBackup({ pool: source.platform.pool, secrets: source.ctx.secrets, dataDir: source.ctx.dataDir }, { file, passphrase: PASSPHRASE });
     expect(target.ctx.secrets.keyId).not.toBe(source.ctx.secrets.keyId);
 
+    // Verify on the other machine compares the backup as it is (nothing sealed again) and passes.
+    const verified = await verifyBackup({ pool: target.platform.pool, secrets: target.ctx.secrets, dataDir: target.ctx.dataDir, instanceId: 'test' }, { file, passphrase: PASSPHRASE });
+    expect(verified.tables.every((t) => t.matches)).toBe(true);
+
     const result = await restoreBackup({ pool: target.platform.pool, secrets: target.ctx.secrets, dataDir: target.ctx.dataDir, instanceId: 'test' }, { file, passphrase: PASSPHRASE });
-    expect(result.resealed).toBe(kids.length);
+    // The signing keys and the scheduled backups' passphrase.
+    expect(result.resealed).toBe(kids.length + 1);
+    const { rows: schedule } = await target.platform.pool.query<{ sealed: string }>(`SELECT value ->> 'passphraseSealed' AS sealed FROM settings WHERE key = 'backup.schedule'`);
+    expect(target.ctx.secrets.openText(schedule[0]!.sealed, 'backup-schedule-passphrase')).toBe('the schedule passphrase');
     // The target instance reloads its keys on the reset message; the kids are the source's.
     const targetOidc = target.service<OidcService>('oidc');
     await expect.poll(() => targetOidc.signingKeys().map((k) => k.kid).sort(), { timeout: 10_000 }).toEqual(kids);

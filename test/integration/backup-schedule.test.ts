@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import type { BackupService } from '../../server/src/backup/service.ts';
-import { backupFileName } from '../../server/src/backup/retention.ts';
+import { backupFileName, scheduledBackupFileName } from '../../server/src/backup/retention.ts';
+import { SecretBox } from '../../server/src/secrets/secret-box.ts';
+import { randomBytes } from 'node:crypto';
 import { SCHEDULE_JOB } from '../../server/src/backup/index.ts';
 
 describe('scheduled backups', () => {
@@ -54,20 +56,24 @@ describe('scheduled backups', () => {
     // Older scheduled backups: three on one day long ago, one per day for the last days, and a file of the admin's own.
     const day = 24 * 3600_000;
     const now = Date.now();
-    const old = [now - 30 * day, now - 30 * day + 3600_000, now - 20 * day, now - 2 * day, now - 1 * day].map((t) => backupFileName(new Date(t)));
+    const tag = backup.installationTag;
+    const old = [now - 30 * day, now - 30 * day + 3600_000, now - 20 * day, now - 2 * day, now - 1 * day].map((t) => scheduledBackupFileName(new Date(t), tag));
     for (const name of old) fs.writeFileSync(path.join(destination, name), 'an old backup');
-    fs.writeFileSync(path.join(destination, 'keep-me.ghbk'), 'the admin put this here');
+    // Not the schedule's: a file of the admin's own, a backup made by hand (same folder, older), another installation's.
+    const notOurs = ['keep-me.ghbk', backupFileName(new Date(now - 40 * day)), scheduledBackupFileName(new Date(now - 40 * day), 'ffffffff')];
+    for (const name of notOurs) fs.writeFileSync(path.join(destination, name), 'not the schedule\'s');
 
     expect(await backup.runScheduledIfDue(new Date(now))).toBeNull(); // 02:30 has not passed since the schedule was saved
     const run = await backup.runScheduledIfDue(new Date(now + 25 * 3600_000));
     expect(run?.status).toBe('succeeded');
     expect(run?.trigger).toBe('schedule');
     const files = fs.readdirSync(destination).sort();
-    expect(files).toContain('keep-me.ghbk');
+    for (const name of notOurs) expect(files).toContain(name);
+    expect(path.basename(run!.file!)).toMatch(new RegExp(`^gatehouse-auto-${tag}-\\d{8}-\\d{6}\\.ghbk$`));
     // keepDaily 2: the new one and yesterday's; keepWeekly 1: the newest of this week (the new one).
-    const scheduled = files.filter((f) => f.startsWith('gatehouse-'));
+    const scheduled = files.filter((f) => f.startsWith(`gatehouse-auto-${tag}-`));
     expect(scheduled).toHaveLength(2);
-    expect(scheduled).toContain(backupFileName(new Date(now - 1 * day)));
+    expect(scheduled).toContain(scheduledBackupFileName(new Date(now - 1 * day), tag));
     expect(scheduled).not.toContain(old[0]);
     // The new one is a real backup, listed with its date.
     const listed = await backup.listFiles();
@@ -92,6 +98,40 @@ describe('scheduled backups', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.actor).toBe('scheduler');
     expect((await backup.getSchedule()).lastRun?.status).toBe('failed');
+  });
+
+  it('a stored passphrase this master key cannot open switches the schedule off, once, with an event that says what to do', async () => {
+    await backup.setSchedule({ destination, enabled: true, passphrase: 'scheduled passphrase 2' });
+    const foreign = new SecretBox(randomBytes(32)).seal('from elsewhere', 'backup-schedule-passphrase');
+    await app.platform.pool.query(`UPDATE settings SET value = jsonb_set(value, '{passphraseSealed}', to_jsonb($1::text)) WHERE key = 'backup.schedule'`, [foreign]);
+    expect(await backup.runScheduledIfDue(new Date(Date.now() + 25 * 3600_000))).toBeNull();
+    const view = await backup.getSchedule();
+    expect(view.enabled).toBe(false);
+    expect(view.hasPassphrase).toBe(false);
+    const { rows } = await app.platform.pool.query<{ data: { error: string } }>(`SELECT data FROM events WHERE type = 'backup.schedule_disabled'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.data.error).toMatch(/set a passphrase again/);
+    expect(await backup.runScheduledIfDue(new Date(Date.now() + 50 * 3600_000))).toBeNull();
+    expect((await app.platform.pool.query(`SELECT 1 FROM events WHERE type = 'backup.schedule_disabled'`)).rows).toHaveLength(1);
+  });
+
+  it('removes what interrupted runs left once it is a day old, and nothing else', () => {
+    const dir = backup.backupsDir;
+    fs.mkdirSync(dir, { recursive: true });
+    const stale = path.join(dir, '.gatehouse-20260101-000000.ghbk.abcd.partial');
+    const fresh = path.join(dir, '.uploaded-x.ghbk.partial');
+    const staleMedia = path.join(app.ctx.dataDir, 'media.restore-abc_123');
+    fs.writeFileSync(stale, 'x');
+    fs.writeFileSync(fresh, 'x');
+    fs.mkdirSync(staleMedia);
+    fs.writeFileSync(path.join(dir, 'mine.ghbk'), 'x');
+    const dayAgo = (Date.now() - 25 * 3600_000) / 1000;
+    fs.utimesSync(stale, dayAgo, dayAgo);
+    fs.utimesSync(staleMedia, dayAgo, dayAgo);
+    fs.utimesSync(path.join(dir, 'mine.ghbk'), dayAgo, dayAgo);
+    expect(backup.cleanLeftovers().sort()).toEqual([stale, staleMedia].sort());
+    expect(fs.existsSync(fresh)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'mine.ghbk'))).toBe(true);
   });
 
   it('is a singleton job scheduled every minute', () => {

@@ -88,6 +88,19 @@ describe('config export and import', () => {
     expect(client!.redirectUris).toHaveLength(2);
   });
 
+  it('an enabled schedule without a passphrase (an export without secrets) is imported switched off, and says so', async () => {
+    const fresh = await createTestApp();
+    try {
+      const report = await importConfig(deps(fresh), parseConfig(await exportConfig(deps(source))));
+      const change = report.changes.find((c) => c.kind === 'setting');
+      expect(change?.note).toMatch(/switched off/);
+      const schedule = await fresh.service<BackupService>('backup').getSchedule();
+      expect(schedule).toMatchObject({ enabled: false, cron: '15 3 * * 0', timeZone: 'Europe/Berlin', hasPassphrase: false });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('one bad item and nothing is imported; the message names its place', async () => {
     const doc = parseConfig(await exportConfig(deps(source)));
     doc.groups.push({ name: 'brand-new-group' });

@@ -218,3 +218,18 @@ describe('selectForDeletion', () => {
     expect(() => selectForDeletion(backupsAt('2024-05-10T02:00:00Z'), { keepDaily: 1, keepWeekly: 0 }, 'Mars/Olympus_Mons')).toThrow(RangeError);
   });
 });
+
+describe('scheduled backup file names', () => {
+  it('carry the installation tag, and only this installation\'s scheduled names parse', async () => {
+    const { scheduledBackupFileName, parseScheduledBackupFileName, backupFileName } = await import('../../server/src/backup/retention.ts');
+    const date = new Date(Date.UTC(2026, 10, 28, 2, 30, 5));
+    const name = scheduledBackupFileName(date, '0a1b2c3d');
+    expect(name).toBe('gatehouse-auto-0a1b2c3d-20261128-023005.ghbk');
+    expect(parseScheduledBackupFileName(name, '0a1b2c3d')?.getTime()).toBe(date.getTime());
+    // Another installation's, and an admin's own backup, are not this schedule's to delete.
+    expect(parseScheduledBackupFileName(name, 'ffffffff')).toBeNull();
+    expect(parseScheduledBackupFileName(backupFileName(date), '0a1b2c3d')).toBeNull();
+    expect(parseScheduledBackupFileName(`${name}.bak`, '0a1b2c3d')).toBeNull();
+    expect(() => scheduledBackupFileName(date, 'XYZ')).toThrow(RangeError);
+  });
+});

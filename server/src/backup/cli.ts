@@ -149,10 +149,11 @@ ${DATA_OPTION_HELP}
     await withDatabase(values, async (db, dataDir) => {
       const progress = progressPrinter();
       const result = await restoreBackup({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, { file, passphrase, onProgress: progress.onProgress }).finally(progress.done);
-      await cliEvents(db, dataDir).recordEvent('backup.restored', { actor: 'cli' }, { id: 'cli' }, { file, backupCreatedAt: result.head.createdAt, rows: result.manifest.totals.rows, ms: result.ms });
+      await cliEvents(db, dataDir).recordEvent('backup.restored', { actor: 'cli' }, { id: 'cli' }, { file, backupCreatedAt: result.head.createdAt, rows: result.manifest.totals.rows, ms: result.ms, ...(result.warning ? { warning: result.warning } : {}) });
       process.stdout.write(`Restored the backup of ${result.head.createdAt} (Gatehouse ${result.head.appVersion}): ${result.manifest.totals.rows.toLocaleString('en')} rows, ${(result.ms / 1000).toFixed(1)} s.\n`);
       if (result.migratedForward.length > 0) process.stdout.write(`  Brought it up to this version with ${result.migratedForward.length} migration(s).\n`);
       if (result.resealed > 0) process.stdout.write(`  Sealed ${result.resealed} stored secret(s) again with this machine's master key.\n`);
+      if (result.warning) process.stderr.write(`Warning: ${result.warning}\n`);
     });
   },
 };
@@ -242,7 +243,10 @@ ${DATA_OPTION_HELP}
       const text = await exportConfig({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli' }, { withSecrets: values['with-secrets'] === true });
       const out = values.out as string | undefined;
       if (out) {
-        fs.writeFileSync(path.resolve(out), text, { mode: values['with-secrets'] ? 0o600 : 0o644 });
+        const target = path.resolve(out);
+        fs.writeFileSync(target, text, { mode: values['with-secrets'] ? 0o600 : 0o644 });
+        // The mode applies only to a new file: an existing one is made private too when it holds secrets.
+        if (values['with-secrets']) fs.chmodSync(target, 0o600);
         process.stderr.write(`Wrote ${path.resolve(out)}.\n`);
       } else {
         process.stdout.write(text);
@@ -285,7 +289,7 @@ ${DATA_OPTION_HELP}
         return;
       }
       for (const change of report.changes) {
-        process.stdout.write(`${change.action.padEnd(9)} ${change.kind} ${change.name}${change.fields ? ` (${change.fields.join(', ')})` : ''}\n`);
+        process.stdout.write(`${change.action.padEnd(9)} ${change.kind} ${change.name}${change.fields ? ` (${change.fields.join(', ')})` : ''}${change.note ? `: ${change.note}` : ''}\n`);
       }
       for (const secret of report.newSecrets) process.stdout.write(`New secret for ${secret.clientId} (shown once): ${secret.clientSecret}\n`);
       const changed = report.changes.filter((c) => c.action !== 'unchanged').length;

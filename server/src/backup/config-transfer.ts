@@ -59,6 +59,8 @@ export interface ImportChange {
   action: 'created' | 'updated' | 'unchanged';
   /** The fields that differ, for updates. */
   fields?: string[];
+  /** Something the admin should know about this item. */
+  note?: string;
 }
 
 export interface ImportReport {
@@ -233,7 +235,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
       report.changes.push({ kind: 'group', name: group.name, action: fields.length > 0 ? 'updated' : 'unchanged', ...(fields.length > 0 ? { fields } : {}) });
     }
 
-    for (const app of document.applications) {
+    for (const [index, app] of document.applications.entries()) {
       const { rows } = await client.query<ClientRow>('SELECT * FROM oidc_clients WHERE client_id = $1 FOR UPDATE', [app.clientId]);
       const current = rows[0];
       const values = [app.clientId, app.name, app.public, app.redirectUris, app.postLogoutRedirectUris, app.grantTypes, app.allowHttpRedirectUris, app.resourceServer, app.logoUri, app.enabled];
@@ -256,7 +258,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
           );
           report.changes.push({ kind: 'application', name: app.clientId, action: 'created' });
         } else {
-          if (current.is_public !== app.public) throw invalid(`applications (${app.clientId}).public`, 'an application cannot change between public and confidential; register a new one');
+          if (current.is_public !== app.public) throw invalid(`applications[${index}].public`, `"${app.clientId}" cannot change between public and confidential; register a new application instead`);
           const differs = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
           const fields = [
             ['name', current.name, app.name], ['redirectUris', current.redirect_uris, app.redirectUris], ['postLogoutRedirectUris', current.post_logout_redirect_uris, app.postLogoutRedirectUris],
@@ -276,7 +278,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
         }
       } catch (error) {
         if ((error as { constraint?: string }).constraint === 'oidc_clients_name_lower') {
-          throw invalid(`applications (${app.clientId}).name`, `another application is already named "${app.name}"`);
+          throw invalid(`applications[${index}].name`, `another application is already named "${app.name}"`);
         }
         throw error;
       }
@@ -284,22 +286,30 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
       await notifyTopic(client, CLIENTS_TOPIC, { clientId: app.clientId }, deps.instanceId);
     }
 
-    const schedule = document.settings.backupSchedule;
-    if (schedule) {
+    const given = document.settings.backupSchedule;
+    if (given) {
       const service = scheduleService(deps, client);
       const before = await service.getSchedule();
+      // Stored trimmed, so compared trimmed: importing the same document twice changes nothing.
+      const schedule = { ...given, ...(given.cron !== undefined ? { cron: given.cron.trim() } : {}), ...(given.destination !== undefined ? { destination: given.destination.trim() } : {}) };
+      // An export without secrets has no passphrase: an enabled schedule is imported switched off, and said so.
+      let note: string | undefined;
+      if (schedule.enabled && schedule.passphrase === undefined && !before.hasPassphrase) {
+        schedule.enabled = false;
+        note = 'imported switched off: the document has no passphrase and none is stored here; set one in Backups → Schedule';
+      }
       const { passphrase, ...rest } = schedule;
       const fields = Object.entries(rest).filter(([key, value]) => JSON.stringify((before as unknown as Record<string, unknown>)[key]) !== JSON.stringify(value)).map(([key]) => key);
       if (passphrase !== undefined && passphrase !== (await schedulePassphrase({ ...deps, pool: client as unknown as pg.Pool })).passphrase) fields.push('passphrase');
       if (fields.length > 0) {
         try {
-          await service.setSchedule(schedule);
+          await service.setSchedule(schedule, { checkOnly: options.dryRun === true });
         } catch (error) {
           if (error instanceof BackupError) throw invalid('settings.backupSchedule', error.message);
           throw error;
         }
       }
-      report.changes.push({ kind: 'setting', name: 'backupSchedule', action: fields.length > 0 ? 'updated' : 'unchanged', ...(fields.length > 0 ? { fields } : {}) });
+      report.changes.push({ kind: 'setting', name: 'backupSchedule', action: fields.length > 0 ? 'updated' : 'unchanged', ...(fields.length > 0 ? { fields } : {}), ...(note ? { note } : {}) });
     }
     const changed = report.changes.filter((c) => c.action !== 'unchanged');
     if (changed.length > 0) {

@@ -12,14 +12,32 @@ import { errorHandler, HttpError } from '../http/errors.ts';
 import { ApplianceError, errorMessage } from '../appliance/errors.ts';
 import { readArchiveHeader, ArchiveError } from './archive.ts';
 import { BackupError } from './errors.ts';
+import { registerExpiringTable } from '../platform/cleanup.ts';
+import { Transform } from 'node:stream';
 import { BACKUP_EXTENSION, BackupService, type StartedBy } from './service.ts';
 import type { BackupsView, ScheduleChange } from './schemas.ts';
 
 export { BackupService } from './service.ts';
 
+// The event log and the record of runs grow with use; kept a year and half a year (index events_occurred_at,
+// backup_runs_started_at). A later settings page may make these configurable.
+registerExpiringTable({ table: 'events', expiryCondition: "occurred_at < now() - interval '365 days'", batchSize: 5_000 });
+registerExpiringTable({ table: 'backup_runs', expiryCondition: "started_at < now() - interval '180 days' AND status <> 'running'", batchSize: 1_000 });
+
 export const SCHEDULE_JOB = 'backup.scheduled';
 /** The largest backup the control UI accepts as an upload (the CLI restores any size from a path). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
+/** An upload must leave this much free space: the database shares the disk. */
+const UPLOAD_FREE_MARGIN_BYTES = 1024 ** 3;
+
+function freeBytes(dir: string): number | null {
+  try {
+    const stats = fs.statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
+  }
+}
 
 /** Errors of backups as HTTP answers: the caller's mistakes are 4xx with the message, the rest is left to the handler. */
 function asHttpError(error: unknown): unknown {
@@ -135,19 +153,42 @@ export function createBackupDomain(ctx: AppContext, deps: { identity: IdentitySe
       await api.register(async (upload) => {
         upload.removeAllContentTypeParsers();
         upload.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-        upload.post('/api/v1/backups/upload', { bodyLimit: MAX_UPLOAD_BYTES }, async (request, reply) => {
+        upload.post('/api/v1/backups/upload', async (request, reply) => {
           const dir = service.backupsDir;
           fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+          // Fastify does not count a streamed body against bodyLimit: the size is checked here, before and while writing.
+          const declared = Number(request.headers['content-length'] ?? NaN);
+          if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) {
+            throw new HttpError(413, 'backup_too_large', `A backup upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB. Restore a larger one with "gatehouse backup restore FILE" on the server.`);
+          }
+          const free = freeBytes(dir);
+          if (Number.isFinite(declared) && free !== null && declared > free - UPLOAD_FREE_MARGIN_BYTES) {
+            throw new HttpError(507, 'backup_no_space', `There is not enough free space in ${dir} for this file (it needs ${Math.ceil(declared / 1024 ** 2)} MiB and keeps 1 GiB free for the database). Free some space, or restore it with the CLI from another disk.`);
+          }
           const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-          const name = `uploaded-${stamp}-${randomBytes(2).toString('hex')}${BACKUP_EXTENSION}`;
+          const name = `uploaded-${stamp}-${randomBytes(6).toString('hex')}${BACKUP_EXTENSION}`;
           const partial = path.join(dir, `.${name}.partial`);
+          const final = path.join(dir, name);
+          let received = 0;
+          const limit = new Transform({
+            transform(chunk: Buffer, _encoding, done) {
+              received += chunk.length;
+              if (received > MAX_UPLOAD_BYTES) done(new HttpError(413, 'backup_too_large', `A backup upload may be at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB.`));
+              else done(null, chunk);
+            },
+          });
+          let created = false;
           try {
-            await pipeline(request.body as NodeJS.ReadableStream, fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+            const output = fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+            output.once('open', () => (created = true));
+            await pipeline(request.body as NodeJS.ReadableStream, limit, output);
             const header = await readArchiveHeader(partial);
-            fs.renameSync(partial, path.join(dir, name));
-            return reply.status(201).send({ name, size: fs.statSync(path.join(dir, name)).size, createdAt: header.createdAt, appVersion: header.appVersion });
+            // Its name is claimed without replacing anything of that name.
+            fs.linkSync(partial, final);
+            fs.unlinkSync(partial);
+            return reply.status(201).send({ name, size: fs.statSync(final).size, createdAt: header.createdAt, appVersion: header.appVersion });
           } catch (error) {
-            fs.rmSync(partial, { force: true });
+            if (created) fs.rmSync(partial, { force: true });
             if (error instanceof ArchiveError) throw new HttpError(400, error.code, error.message);
             throw error;
           }
@@ -160,6 +201,13 @@ export function createBackupDomain(ctx: AppContext, deps: { identity: IdentitySe
     name: 'backup',
     service,
     register,
+    async start() {
+      service.cleanLeftovers();
+    },
+    async stop() {
+      // A running backup stops at its next table; its partial file is removed.
+      await service.stop();
+    },
     defineJobs(jobs) {
       jobs.define({
         name: SCHEDULE_JOB,

@@ -17,7 +17,8 @@ import { APP_SCHEMA, listSequences, listTables, qualified, quoteIdent, useStable
 import { BackupError } from './errors.ts';
 import { countRows, ProgressMeter, type ProgressListener } from './progress.ts';
 import { mediaDir, safeMediaPath } from './media.ts';
-import { SEALED_COLUMNS } from './sealed.ts';
+import { SEALED_COLUMNS, SEALED_SETTINGS } from './sealed.ts';
+import { RESTORE_LOCK } from './restore-lock.ts';
 import type { BackupHead, BackupManifest } from './snapshot.ts';
 import { syncDirectory } from './snapshot.ts';
 import { applyMigrationsInTransaction, loadMigrations, MIGRATION_LOCK, type Migration } from '../db/migrate.ts';
@@ -25,11 +26,12 @@ import { LOCK_KEY_SQL } from '../platform/locks.ts';
 import { notifyTopic, RESET_TOPIC } from '../platform/bus.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 
-/** Only one restore or verify at a time per database; a second is refused at once. */
-export const RESTORE_LOCK = 'gatehouse:restore';
+export { RESTORE_LOCK } from './restore-lock.ts';
 /** The swap waits this long for the live tables' locks before it tries again (requests in flight finish first). */
 const SWAP_LOCK_TIMEOUT_MS = 5_000;
 const SWAP_ATTEMPTS = 6;
+/** The largest JSON entry (head, master key, manifest) a reader accepts. */
+const MAX_JSON_ENTRY_BYTES = 16 * 1024 * 1024;
 
 export interface VerifiedBackup {
   head: BackupHead;
@@ -58,6 +60,8 @@ export interface RestoreResult {
   manifest: BackupManifest;
   migratedForward: string[];
   resealed: number;
+  /** Something to tell the admin although the restore succeeded (the media folder could not be replaced). */
+  warning: string | null;
   ms: number;
 }
 
@@ -110,7 +114,7 @@ export async function readVerified(file: string, passphrase: string, meter = new
   let masterKey: Buffer | undefined;
   const seenTables = new Map<string, { rows: number; sha256: string; bytes: number }>();
   const seenFiles = new Map<string, { size: number; sha256: string }>();
-  let entry: { kind: string; name: string; hash: ReturnType<typeof createHash>; rows: number; bytes: number; json: Buffer[] } | null = null;
+  let entry: { kind: string; name: string; hash: ReturnType<typeof createHash>; rows: number; bytes: number; json: Buffer[]; jsonBytes: number } | null = null;
 
   for await (const event of readFile(file, passphrase, (n) => meter.add(0, n))) {
     if (event.type === 'begin') {
@@ -121,12 +125,15 @@ export async function readVerified(file: string, passphrase: string, meter = new
         if (!expected || expected.name !== event.name) throw incomplete(`table "${event.name}" is not the next one its head lists`);
       }
       if (event.kind === 'file' && safeMediaPath(event.name) === null) throw incomplete(`it names a media file "${event.name.slice(0, 80)}" outside the media folder`);
-      entry = { kind: event.kind, name: event.name, hash: createHash('sha256'), rows: 0, bytes: 0, json: [] };
+      entry = { kind: event.kind, name: event.name, hash: createHash('sha256'), rows: 0, bytes: 0, json: [], jsonBytes: 0 };
       continue;
     }
     if (!entry) throw incomplete('data arrives outside an entry');
     if (event.type === 'data') {
       if (entry.kind === 'json') {
+        entry.jsonBytes += event.data.length;
+        // A head, key or manifest is kilobytes; a crafted archive must not make this reader hold gigabytes.
+        if (entry.jsonBytes > MAX_JSON_ENTRY_BYTES) throw incomplete(`its "${entry.name}" entry is over ${MAX_JSON_ENTRY_BYTES / 1024 / 1024} MiB`);
         entry.json.push(event.data);
       } else {
         entry.hash.update(event.data);
@@ -340,6 +347,14 @@ async function* secondReading(events: AsyncGenerator<ArchiveEvent>): AsyncGenera
 async function reseal(client: pg.ClientBase, schema: string, from: SecretBox, to: SecretBox): Promise<number> {
   if (from.keyId === to.keyId) return 0;
   let count = 0;
+  for (const setting of SEALED_SETTINGS) {
+    const { rows } = await client.query<{ sealed: string | null }>(`SELECT value ->> $2 AS sealed FROM ${qualified(schema, 'settings')} WHERE key = $1`, [setting.key, setting.field]);
+    const sealed = rows[0]?.sealed;
+    if (!sealed) continue;
+    const resealed = to.seal(from.open(sealed, setting.context), setting.context);
+    await client.query(`UPDATE ${qualified(schema, 'settings')} SET value = jsonb_set(value, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1`, [setting.key, setting.field, resealed]);
+    count++;
+  }
   for (const column of SEALED_COLUMNS) {
     const { rows } = await client.query<{ key: string; sealed: string }>(
       `SELECT ${quoteIdent(column.key)}::text AS key, ${quoteIdent(column.column)} AS sealed FROM ${qualified(schema, column.table)} WHERE ${quoteIdent(column.column)} IS NOT NULL`,
@@ -353,9 +368,23 @@ async function reseal(client: pg.ClientBase, schema: string, from: SecretBox, to
   return count;
 }
 
+/** Opens every sealed value with the backup's key: a verify that passes means the secrets in the backup are readable. */
+async function openEverySealed(client: pg.ClientBase, schema: string, box: SecretBox): Promise<void> {
+  for (const column of SEALED_COLUMNS) {
+    const { rows } = await client.query<{ key: string; sealed: string }>(
+      `SELECT ${quoteIdent(column.key)}::text AS key, ${quoteIdent(column.column)} AS sealed FROM ${qualified(schema, column.table)} WHERE ${quoteIdent(column.column)} IS NOT NULL`,
+    );
+    for (const row of rows) box.open(row.sealed, column.context(row.key));
+  }
+  for (const setting of SEALED_SETTINGS) {
+    const { rows } = await client.query<{ sealed: string | null }>(`SELECT value ->> $2 AS sealed FROM ${qualified(schema, 'settings')} WHERE key = $1`, [setting.key, setting.field]);
+    if (rows[0]?.sealed) box.open(rows[0].sealed, setting.context);
+  }
+}
+
 async function takeRestoreLock(client: pg.ClientBase): Promise<void> {
   const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY_SQL}) AS ok`, [RESTORE_LOCK]);
-  if (!rows[0]!.ok) throw new BackupError('backup_busy', 'Another restore or verify is running on this database. Wait for it to finish, then try again.');
+  if (!rows[0]!.ok) throw new BackupError('backup_busy', 'A backup, restore or verify is running on this database (on this or another instance). Wait for it to finish (its progress is on the Backups page), then try again.');
 }
 
 // Restore
@@ -409,16 +438,23 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
     // Every process drops what it derived from the old data (LRUs, signing keys) when this commits.
     await notifyTopic(client, RESET_TOPIC, { restoredFrom: verified.head.createdAt }, deps.instanceId);
     await client.query('COMMIT');
+    client.release();
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // Discarded, not rolled back: a COPY cut off half-way leaves the connection waiting for the rest, and a ROLLBACK
+    // would queue behind it forever. PostgreSQL rolls the transaction back (locks included) as the connection goes.
+    client.release(error instanceof Error ? error : new Error(String(error)));
     fs.rmSync(mediaIncoming, { recursive: true, force: true });
     throw error;
-  } finally {
-    client.release();
   }
-  replaceMedia(media, mediaIncoming, id);
+  // The data is restored (committed). The media folder follows; if that fails, the restore still stands.
+  let warning: string | null = null;
+  try {
+    replaceMedia(media, mediaIncoming, id);
+  } catch (error) {
+    warning = `The data was restored, but the media files could not be put in place (${(error as Error).message}). They are in ${mediaIncoming}: move that folder to ${media}.`;
+  }
   meter.update({ phase: 'done' });
-  return { head: verified.head, manifest: verified.manifest, migratedForward: result.migratedForward, resealed: result.resealed, ms: Date.now() - started };
+  return { head: verified.head, manifest: verified.manifest, migratedForward: result.migratedForward, resealed: result.resealed, warning, ms: Date.now() - started };
 }
 
 /**
@@ -444,7 +480,9 @@ async function swap(client: pg.ClientBase, restored: string, replaced: string): 
       await client.query('ROLLBACK TO SAVEPOINT swap');
       const code = (error as { code?: string }).code;
       if (code === '55P03' && attempt < SWAP_ATTEMPTS) continue;
-      throw new BackupError('backup_swap_failed', `The restored data was loaded and checked, but could not replace the live data: ${(error as Error).message}. Nothing was changed. ${code === '55P03' ? 'Long requests kept the tables busy; try again.' : ''}`.trim(), { cause: error });
+      throw new BackupError('backup_swap_failed', code === '55P03'
+        ? `The restored data was loaded and checked, but long-running requests kept the live tables busy for ${(SWAP_ATTEMPTS * SWAP_LOCK_TIMEOUT_MS) / 1000} s, so it could not be swapped in. Nothing was changed. Try again when Gatehouse is quieter.`
+        : `The restored data was loaded and checked, but could not replace the live data (${(error as Error).message}). Nothing was changed. The server log has the details under this run; report it if it happens again.`, { cause: error });
     }
   }
 }
@@ -467,7 +505,10 @@ export async function verifyBackup(deps: RestoreDeps, options: RestoreOptions): 
   const client = await deps.pool.connect();
   try {
     await beginLoad(client);
-    await loadInto(client, scratch, verified, { file, passphrase: options.passphrase, toBackup: plan.toBackup, forward: [], secrets: deps.secrets, mediaTarget: null, meter });
+    // The backup's own master key: nothing is sealed again (the tables must compare byte for byte), but every sealed
+    // value is opened once, so a verify also proves the secrets in it are readable.
+    await loadInto(client, scratch, verified, { file, passphrase: options.passphrase, toBackup: plan.toBackup, forward: [], secrets: new SecretBox(verified.masterKey), mediaTarget: null, meter });
+    await openEverySealed(client, scratch, new SecretBox(verified.masterKey));
     meter.update({ phase: 'comparing' });
     const tables: VerifyResult['tables'] = [];
     for (const table of verified.head.tables) {
@@ -487,10 +528,12 @@ export async function verifyBackup(deps: RestoreDeps, options: RestoreOptions): 
       throw new BackupError('backup_checksum_mismatch', `After a trial restore, ${bad.map((t) => `"${t.name}"`).join(', ')} did not match the backup. This backup would not restore faithfully; keep it, and make a new one.`);
     }
     meter.update({ phase: 'done' });
-    return { head: verified.head, manifest: verified.manifest, tables, ms: Date.now() - started };
-  } finally {
     // The scratch schema was never committed: rolling back drops it.
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK');
     client.release();
+    return { head: verified.head, manifest: verified.manifest, tables, ms: Date.now() - started };
+  } catch (error) {
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
 }

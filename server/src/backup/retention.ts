@@ -40,6 +40,23 @@ export function parseBackupFileName(name: string): Date | null {
 }
 
 /**
+ * Scheduled backups have names of their own, `gatehouse-auto-<tag>-YYYYMMDD-HHMMSS.ghbk`, so retention never
+ * touches a backup an admin made (`gatehouse-YYYYMMDD-HHMMSS.ghbk`) nor another installation's in a shared folder.
+ * `tag` names the installation: 8 lower-case hex characters (see installationTag in service.ts).
+ */
+export function scheduledBackupFileName(date: Date, tag: string): string {
+  if (!/^[0-9a-f]{8}$/.test(tag)) throw new RangeError(`an installation tag is 8 lower-case hex characters, not "${tag}"`);
+  return backupFileName(date).replace(/^gatehouse-/, `gatehouse-auto-${tag}-`);
+}
+
+/** The creation time of this installation's scheduled backup file, or null for any other name. */
+export function parseScheduledBackupFileName(name: string, tag: string): Date | null {
+  const prefix = `gatehouse-auto-${tag}-`;
+  if (!/^[0-9a-f]{8}$/.test(tag) || !name.startsWith(prefix)) return null;
+  return parseBackupFileName(`gatehouse-${name.slice(prefix.length)}`);
+}
+
+/**
  * Splits `backups` into those to keep and those to remove, each newest first.
  * Days and ISO weeks are calendar days and weeks in `timeZone` (default: the process's zone).
  * The newest backup is always kept. Input order does not matter: equal times are ordered by name.

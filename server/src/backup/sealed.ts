@@ -1,6 +1,7 @@
 // Columns that hold secrets sealed with the master key (SecretBox). A restore onto an instance with another master
 // key (a new machine) opens each with the backup's key and seals it again with the local one. A migration that adds
 // a sealed column adds it here; test/integration/backup-restore.test.ts checks every *_sealed column is listed.
+// Settings that hold a sealed value in their JSON are listed in SEALED_SETTINGS.
 
 export interface SealedColumn {
   table: string;
@@ -13,4 +14,15 @@ export interface SealedColumn {
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'oidc_signing_keys', key: 'kid', column: 'private_jwk_sealed', context: (kid) => `oidc-signing-key:${kid}` },
+];
+
+/** Sealed values inside a setting's JSON value (settings.value ->> field). */
+export interface SealedSetting {
+  key: string;
+  field: string;
+  context: string;
+}
+
+export const SEALED_SETTINGS: readonly SealedSetting[] = [
+  { key: 'backup.schedule', field: 'passphraseSealed', context: 'backup-schedule-passphrase' },
 ];

@@ -9,9 +9,10 @@ import { restoreBackup, verifyBackup, type RestoreResult, type VerifyResult } fr
 import { readArchiveHeader } from './archive.ts';
 import { BackupError } from './errors.ts';
 import type { Progress } from './progress.ts';
-import { backupFileName, parseBackupFileName, selectForDeletion } from './retention.ts';
+import { backupFileName, parseScheduledBackupFileName, scheduledBackupFileName, selectForDeletion } from './retention.ts';
 import { CronError, describeCron, parseCron } from './cron.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
+import { SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
+import { createHash } from 'node:crypto';
 import { errorMessage } from '../appliance/errors.ts';
 import { MIN_PASSPHRASE_LENGTH, type BackupFile, type BackupRun, type RunKind, type RunTrigger, type ScheduleChange, type ScheduleSettings, type ScheduleView } from './schemas.ts';
 
@@ -23,6 +24,13 @@ const SCHEDULE_KEY = 'backup.schedule';
 const STALE_RUN_MS = 60_000;
 const HEARTBEAT_MS = 10_000;
 const PROGRESS_WRITE_MS = 500;
+/** Leftovers of interrupted runs are removed once this old (a run still going is younger). */
+const LEFTOVER_AGE_MS = 24 * 3600_000;
+
+/** 8 hex characters naming an installation (its master key): instances sharing a database share it. */
+export function installationTag(secrets: SecretBox): string {
+  return createHash('sha256').update(`gatehouse-installation:${secrets.keyId}`).digest('hex').slice(0, 8);
+}
 
 interface StoredSchedule extends Omit<ScheduleSettings, 'hasPassphrase'> {
   passphraseSealed: string | null;
@@ -81,7 +89,8 @@ export function checkPassphrase(passphrase: string): string {
 }
 
 export class BackupService {
-  private running: Promise<unknown> | null = null;
+  private running: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: BackupServiceDeps) {}
 
@@ -94,10 +103,59 @@ export class BackupService {
   /** Starts a backup in the background; returns its run at once. The file defaults to the backups folder. */
   async startBackup(options: { passphrase: string; file?: string; trigger?: RunTrigger; by: StartedBy; destination?: string }): Promise<BackupRun> {
     checkPassphrase(options.passphrase);
-    const file = options.file ?? path.join(options.destination || this.backupsDir, backupFileName(new Date()));
-    return this.launch('backup', options.trigger ?? 'manual', file, options.by, (onProgress) =>
-      createBackup(this.deps, { file, passphrase: options.passphrase, onProgress }),
+    const trigger = options.trigger ?? 'manual';
+    // Scheduled backups carry the installation's tag: retention deletes those, and only those.
+    const name = trigger === 'schedule' ? scheduledBackupFileName(new Date(), this.installationTag) : backupFileName(new Date());
+    const file = options.file ?? path.join(options.destination || this.backupsDir, name);
+    return this.launch('backup', trigger, file, options.by, (onProgress) =>
+      createBackup(this.deps, { file, passphrase: options.passphrase, onProgress, signal: this.stopping.signal }),
     );
+  }
+
+  /** Names this installation in its scheduled backups' file names (instances sharing a database share it). */
+  get installationTag(): string {
+    return installationTag(this.deps.secrets);
+  }
+
+  /** At shutdown: a running backup stops at its next table, and this waits (up to timeoutMs) for the run to end. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    this.stopping.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Removes what interrupted runs left (a killed backup's hidden partial file, an upload cut off, a restore's media
+   * folder) once it is a day old, so that nothing still in use is touched.
+   */
+  cleanLeftovers(now = Date.now()): string[] {
+    const removed: string[] = [];
+    const old = (full: string) => {
+      try {
+        return now - fs.statSync(full).mtimeMs > LEFTOVER_AGE_MS;
+      } catch {
+        return false;
+      }
+    };
+    for (const dir of [this.backupsDir, this.deps.dataDir]) {
+      let names: string[];
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const leftover = dir === this.backupsDir ? /^\..*\.partial$/.test(name) : /^media\.(restore|replaced)-[a-z0-9_]+$/.test(name);
+        const full = path.join(dir, name);
+        if (leftover && old(full)) {
+          fs.rmSync(full, { recursive: true, force: true });
+          removed.push(full);
+        }
+      }
+    }
+    if (removed.length > 0) this.deps.logger.info({ removed }, 'removed what interrupted backups and restores left behind');
+    return removed;
   }
 
   async startRestore(options: { file: string; passphrase: string; by: StartedBy }): Promise<BackupRun> {
@@ -118,11 +176,21 @@ export class BackupService {
     work: (onProgress: (p: Readonly<Progress>) => void) => Promise<T>,
   ): Promise<BackupRun> {
     if (this.running) throw new BackupError('backup_busy', 'A backup, verify or restore is already running on this instance. Wait for it to finish (its progress is shown), then try again.');
-    const { rows } = await this.deps.pool.query<RunRow>(
-      `INSERT INTO backup_runs (kind, trigger, file, started_by, instance_id) VALUES ($1, $2, $3, $4, $5) RETURNING ${RUN_COLUMNS}`,
-      [kind, trigger, file, by.actor, this.deps.instanceId],
-    );
-    const run = toRun(rows[0]!);
+    // The slot is taken before the first await: two clicks at once start one run.
+    let settle!: () => void;
+    this.running = new Promise<void>((resolve) => (settle = resolve));
+    let run: BackupRun;
+    try {
+      const { rows } = await this.deps.pool.query<RunRow>(
+        `INSERT INTO backup_runs (kind, trigger, file, started_by, instance_id) VALUES ($1, $2, $3, $4, $5) RETURNING ${RUN_COLUMNS}`,
+        [kind, trigger, file, by.actor, this.deps.instanceId],
+      );
+      run = toRun(rows[0]!);
+    } catch (error) {
+      this.running = null;
+      settle();
+      throw error;
+    }
     let latest: Readonly<Progress> | null = null;
     let writing: Promise<unknown> = Promise.resolve();
     let lastWrite = 0;
@@ -144,22 +212,28 @@ export class BackupService {
     };
     const logger = this.deps.logger.child({ runId: run.id, kind });
     logger.info({ file, trigger, by: by.actor }, `${kind} started`);
-    this.running = work(onProgress).then(
-      async (result) => {
-        clearInterval(heartbeat);
-        await writing;
-        await this.finish(run, 'succeeded', null, latest, by, result);
-        logger.info({ file, ms: result.ms }, `${kind} succeeded`);
-      },
-      async (error: unknown) => {
-        clearInterval(heartbeat);
-        await writing;
-        await this.finish(run, 'failed', errorMessage(error), latest, by, null).catch((e: unknown) => logger.error({ err: e }, 'could not record the failed run'));
-        logger.error({ err: { message: errorMessage(error), code: (error as { code?: string }).code } }, `${kind} failed`);
-      },
-    ).finally(() => {
-      this.running = null;
-    });
+    const recordingFailed = (e: unknown) => logger.error({ err: { message: errorMessage(e) } }, 'could not record how the run ended');
+    void work(onProgress)
+      .then(
+        async (result) => {
+          clearInterval(heartbeat);
+          await writing;
+          const warning = (result as Partial<RestoreResult>).warning ?? null;
+          await this.finish(run, 'succeeded', warning ? `Warning: ${warning}` : null, latest, by, result).catch(recordingFailed);
+          logger.info({ file, ms: result.ms, warning }, `${kind} succeeded`);
+        },
+        async (error: unknown) => {
+          clearInterval(heartbeat);
+          await writing;
+          await this.finish(run, 'failed', errorMessage(error), latest, by, null).catch(recordingFailed);
+          logger.error({ err: { message: errorMessage(error), code: (error as { code?: string }).code } }, `${kind} failed`);
+        },
+      )
+      .catch(recordingFailed)
+      .finally(() => {
+        this.running = null;
+        settle();
+      });
     return run;
   }
 
@@ -202,7 +276,7 @@ export class BackupService {
   /** Runs whose instance stopped writing progress (it died) are marked failed, so they do not spin forever in the UI. */
   private async failStaleRuns(): Promise<void> {
     await this.deps.pool.query(
-      `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = 'The instance running this stopped before it finished (it was stopped or crashed). Nothing was changed by a restore or verify; a backup file was not written. Start it again.'
+      `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = 'The instance running this stopped before it finished (it was stopped or crashed). An unfinished backup leaves no backup file, and a verify changes nothing; a restore either finished completely or changed nothing (check the data). Start it again.'
         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
       [STALE_RUN_MS / 1000],
     );
@@ -216,17 +290,27 @@ export class BackupService {
     const dirs = [...new Set([this.backupsDir, schedule.destination || this.backupsDir])];
     const files: BackupFile[] = [];
     for (const dir of dirs) {
-      if (!fs.existsSync(dir)) continue;
-      for (const name of fs.readdirSync(dir)) {
+      let names: string[];
+      try {
+        names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+      } catch (error) {
+        // An unmounted share must not hide the local backups.
+        this.deps.logger.warn({ dir, err: { message: errorMessage(error) } }, 'cannot list a backups folder');
+        continue;
+      }
+      for (const name of names) {
         if (!name.endsWith(BACKUP_EXTENSION) || name.startsWith('.')) continue;
         const full = path.join(dir, name);
-        const stat = fs.statSync(full);
-        if (!stat.isFile()) continue;
+        let size = 0;
         try {
+          const stat = fs.statSync(full);
+          if (!stat.isFile()) continue;
+          size = stat.size;
           const header = await readArchiveHeader(full);
-          files.push({ name, path: full, size: stat.size, createdAt: header.createdAt, appVersion: header.appVersion, problem: null });
+          files.push({ name, path: full, size, createdAt: header.createdAt, appVersion: header.appVersion, problem: null });
         } catch (error) {
-          files.push({ name, path: full, size: stat.size, createdAt: null, appVersion: null, problem: errorMessage(error) });
+          if ((error as { code?: string }).code === 'ENOENT') continue; // deleted meanwhile (retention)
+          files.push({ name, path: full, size, createdAt: null, appVersion: null, problem: errorMessage(error) });
         }
       }
     }
@@ -265,7 +349,8 @@ export class BackupService {
     return { ...settings, hasPassphrase: passphraseSealed !== null, description, nextRunAt, lastRun: rows[0] ? toRun(rows[0]) : null };
   }
 
-  async setSchedule(change: ScheduleChange): Promise<ScheduleView> {
+  /** `checkOnly`: validate and report, but store nothing and create no folder (a config import's dry run). */
+  async setSchedule(change: ScheduleChange, options: { checkOnly?: boolean } = {}): Promise<ScheduleView> {
     const current = await this.readSchedule();
     const next: StoredSchedule = { ...current };
     if (change.enabled !== undefined) next.enabled = change.enabled === true;
@@ -284,7 +369,7 @@ export class BackupService {
     }
     if (next.keepDaily + next.keepWeekly < 1) throw new BackupError('backup_settings_invalid', 'Keep at least one backup: set keepDaily or keepWeekly above 0.');
     if (next.destination && !path.isAbsolute(next.destination)) throw new BackupError('backup_settings_invalid', `The destination must be an absolute folder path, like /mnt/nas/gatehouse; "${next.destination}" is not.`);
-    if (next.destination) {
+    if (next.destination && !options.checkOnly) {
       try {
         fs.mkdirSync(next.destination, { recursive: true, mode: 0o700 });
         fs.accessSync(next.destination, fs.constants.W_OK);
@@ -294,6 +379,7 @@ export class BackupService {
     }
     if (change.passphrase !== undefined) next.passphraseSealed = this.deps.secrets.seal(checkPassphrase(change.passphrase), 'backup-schedule-passphrase');
     if (next.enabled && !next.passphraseSealed) throw new BackupError('backup_settings_invalid', 'Scheduled backups need a passphrase: set one with the schedule.');
+    if (options.checkOnly) return this.getSchedule();
     await this.deps.pool.query(
       `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = now()`,
       [SCHEDULE_KEY, JSON.stringify(next)],
@@ -315,7 +401,21 @@ export class BackupService {
     const since = rows[0]?.since ?? now;
     const due = parseCron(stored.cron, { timeZone: stored.timeZone }).next(since);
     if (due > now) return null;
-    const passphrase = this.deps.secrets.openText(stored.passphraseSealed, 'backup-schedule-passphrase');
+    // A manual run is going on this instance: the next tick tries again (a backup is due, not lost).
+    if (this.running) return null;
+    let passphrase: string;
+    try {
+      passphrase = this.deps.secrets.openText(stored.passphraseSealed, 'backup-schedule-passphrase');
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      // Sealed by another master key (e.g. data restored from elsewhere without its key): tell once, and stop trying.
+      await this.deps.pool.query(`UPDATE settings SET value = value || '{"enabled": false, "passphraseSealed": null}'::jsonb, updated_at = now() WHERE key = $1`, [SCHEDULE_KEY]);
+      await this.recordEvent('backup.schedule_disabled', { actor: 'scheduler' }, { id: 'schedule' }, {
+        error: 'The stored passphrase for scheduled backups cannot be read with this instance\'s master key. Scheduled backups are off: set a passphrase again in Backups → Schedule and switch them on.',
+      });
+      this.deps.logger.error('scheduled backups are off: their stored passphrase cannot be read with this master key; set it again in Backups → Schedule');
+      return null;
+    }
     const destination = stored.destination || this.backupsDir;
     const run = await this.startBackup({ passphrase, trigger: 'schedule', by: { actor: 'scheduler' }, destination });
     await this.running;
@@ -324,11 +424,11 @@ export class BackupService {
     return finished;
   }
 
-  /** Deletes scheduled backups in destination that the retention policy no longer keeps; other files are left alone. */
+  /** Deletes this installation's scheduled backups in destination that the policy no longer keeps; nothing else. */
   async applyRetention(destination: string, policy: { keepDaily: number; keepWeekly: number; timeZone: string }): Promise<string[]> {
     const candidates = fs.existsSync(destination)
       ? fs.readdirSync(destination).flatMap((name) => {
-          const createdAt = parseBackupFileName(name);
+          const createdAt = parseScheduledBackupFileName(name, this.installationTag);
           return createdAt ? [{ name, createdAt }] : [];
         })
       : [];

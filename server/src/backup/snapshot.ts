@@ -12,7 +12,9 @@ import { ArchiveWriter, type Compression } from './archive.ts';
 import { APP_SCHEMA, listSequences, listTables, quoteIdent, useStableOutput } from './catalog.ts';
 import { BackupError } from './errors.ts';
 import { countRows, type ProgressListener, ProgressMeter } from './progress.ts';
-import { listMediaFiles, mediaDir } from './media.ts';
+import { listMediaFiles, mediaDir, safeMediaPath } from './media.ts';
+import { LOCK_KEY_SQL } from '../platform/locks.ts';
+import { RESTORE_LOCK } from './restore-lock.ts';
 import { VERSION } from '../appliance/paths.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 
@@ -67,10 +69,20 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.partial`);
   const meter = new ProgressMeter(options.onProgress);
+  // Media names are checked first: a file a restore would refuse must stop the backup, not make it unrestorable.
+  const mediaFiles = listMediaFiles(mediaDir(deps.dataDir));
+  for (const relative of mediaFiles) {
+    if (safeMediaPath(relative) === null) {
+      throw new BackupError('backup_incomplete', `The media file "${relative.slice(0, 200)}" has a name a restore would refuse (letters, digits, spaces, . _ - and / only, 255 characters at most). Rename it in ${mediaDir(deps.dataDir)}, then back up again.`);
+    }
+  }
   const client = await deps.pool.connect();
   let released = false;
   let fd: number | undefined;
   try {
+    // Held for the whole backup, and taken before the snapshot: a restore cannot swap the tables away under it
+    // (it would leave this snapshot reading the new, empty-looking tables). Backups share it; a restore waits.
+    await client.query(`SELECT pg_advisory_lock_shared(${LOCK_KEY_SQL})`, [RESTORE_LOCK]);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // A large table takes longer to copy than the pool's statement timeout allows a query.
     await client.query('SET LOCAL statement_timeout = 0');
@@ -121,6 +133,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
       manifest.sequences[sequence.name] = { lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called };
     }
     await client.query('COMMIT');
+    await client.query(`SELECT pg_advisory_unlock_shared(${LOCK_KEY_SQL})`, [RESTORE_LOCK]);
     client.release();
     released = true;
 
@@ -130,7 +143,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
 
     meter.update({ phase: 'media', table: undefined });
     const media = mediaDir(deps.dataDir);
-    for (const relative of listMediaFiles(media)) {
+    for (const relative of mediaFiles) {
       options.signal?.throwIfAborted();
       const full = path.join(media, relative);
       const stat = fs.statSync(full);
@@ -159,13 +172,15 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
     fs.closeSync(fd);
     fd = undefined;
     // The archive gets its name only now: complete and on disk. A name already taken meanwhile is not overwritten.
-    fs.linkSync(partial, file);
-    fs.unlinkSync(partial);
+    claimName(partial, file);
     syncDirectory(path.dirname(file));
     meter.update({ phase: 'done' });
     return { file, bytes: fs.statSync(file).size, head, manifest, ms: Date.now() - started };
   } catch (error) {
-    if (!released) await client.query('ROLLBACK').catch(() => undefined);
+    // The connection is discarded, not rolled back: a COPY cut off half-way leaves it waiting for the rest, and a
+    // ROLLBACK queued behind it would never run. PostgreSQL ends the transaction (and the lock) as it goes.
+    if (!released) client.release(error instanceof Error ? error : new Error(String(error)));
+    released = true;
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(partial, { force: true });
     if ((error as { code?: string }).code === 'EEXIST' && fs.existsSync(file)) {
@@ -194,8 +209,27 @@ async function readHead(client: pg.ClientBase, secrets: SecretBox): Promise<Back
   };
 }
 
+/**
+ * Gives a finished file its name without replacing a file of that name: a hard link where the file system has them,
+ * else (exFAT, SMB shares) an exclusive placeholder that the rename then replaces.
+ */
+function claimName(partial: string, file: string): void {
+  try {
+    fs.linkSync(partial, file);
+    fs.unlinkSync(partial);
+    return;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+  }
+  fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  fs.renameSync(partial, file);
+}
+
 /** Makes the new directory entry itself durable (a rename or link survives a power cut only after this). */
 export function syncDirectory(dir: string): void {
+  // Windows cannot open a directory for fsync; its file systems commit directory entries with the file.
+  if (process.platform === 'win32') return;
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);
