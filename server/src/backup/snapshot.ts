@@ -82,7 +82,10 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
   try {
     // Held for the whole backup, and taken before the snapshot: a restore cannot swap the tables away under it
     // (it would leave this snapshot reading the new, empty-looking tables). Backups share it; a restore waits.
-    await client.query(`SELECT pg_advisory_lock_shared(${LOCK_KEY_SQL})`, [RESTORE_LOCK]);
+    const { rows: locked } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock_shared(${LOCK_KEY_SQL}) AS ok`, [RESTORE_LOCK]);
+    if (!locked[0]!.ok) {
+      throw new BackupError('backup_busy', 'A restore or verify is running on this database. Back up once it has finished (its progress is on the Backups page).');
+    }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // A large table takes longer to copy than the pool's statement timeout allows a query.
     await client.query('SET LOCAL statement_timeout = 0');
