@@ -209,7 +209,7 @@ describe('the Backups page', () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Uploaded as').waitFor();
     const uploaded = backupFiles().find((name) => name.startsWith('uploaded-'))!;
-    expect(uploaded).toMatch(/^uploaded-\d{8}-\d{6}-[0-9a-f]{4}\.ghbk$/);
+    expect(uploaded).toMatch(/^uploaded-\d{8}-\d{6}-[0-9a-f]{12}\.ghbk$/);
     await page.getByRole('rowheader', { name: uploaded }).waitFor();
   });
 
