@@ -1,5 +1,6 @@
-// The backup API's answers, as types, and the one rule the page checks before sending. The control UI
-// (renderer/src/api/backups.ts) imports this file, so it imports nothing.
+// The backup API's contract: request bodies as JSON schemas (Fastify validates them), answers as types, and the one
+// rule the page checks before sending. The control UI (renderer/src/api/backups.ts) imports this file, so it
+// imports nothing.
 
 /** A passphrase protects every secret of the instance, offline, forever: no shorter than this. */
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -75,3 +76,36 @@ export interface UploadedBackup {
   createdAt: string;
   appVersion: string;
 }
+
+// Request schemas
+
+const passphrase = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+
+/** POST /api/v1/backups */
+export const createBackupBody = { type: 'object', required: ['passphrase'], additionalProperties: false, properties: { passphrase } } as const;
+
+/** POST /api/v1/backups/verify and /restore: a file of the backups list, by name. */
+export const fileActionBody = {
+  type: 'object',
+  required: ['file', 'passphrase'],
+  additionalProperties: false,
+  properties: { file: { type: 'string', minLength: 1, maxLength: 210 }, passphrase },
+} as const;
+
+/** GET /api/v1/backups/runs/:id */
+export const runParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+/** PUT /api/v1/backups/schedule */
+export const scheduleBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean' },
+    cron: { type: 'string', minLength: 1, maxLength: 200 },
+    timeZone: { type: 'string', minLength: 1, maxLength: 100 },
+    destination: { type: 'string', maxLength: 1000 },
+    keepDaily: { type: 'integer', minimum: 0, maximum: 1000 },
+    keepWeekly: { type: 'integer', minimum: 0, maximum: 1000 },
+    passphrase,
+  },
+} as const;

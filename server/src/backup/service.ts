@@ -8,6 +8,7 @@ import { createBackup, type BackupResult } from './snapshot.ts';
 import { restoreBackup, verifyBackup, type RestoreResult, type VerifyResult } from './restore.ts';
 import { readArchiveHeader } from './archive.ts';
 import { BackupError } from './errors.ts';
+import { BackupRepo, type EventActor } from './repo.ts';
 import type { Progress } from './progress.ts';
 import { backupFileName, parseScheduledBackupFileName, scheduledBackupFileName, selectForDeletion } from './retention.ts';
 import { CronError, describeCron, parseCron } from './cron.ts';
@@ -54,28 +55,8 @@ export interface BackupServiceDeps {
   logger: Logger;
 }
 
-export interface StartedBy {
-  /** Shown in the run and the event: a username, "cli", "scheduler". */
-  actor: string;
-  actorUserId?: string | null;
-  sourceAddress?: string | null;
-  requestId?: string | null;
-}
-
-type RunRow = {
-  id: string; kind: RunKind; trigger: RunTrigger; status: BackupRun['status']; phase: string; rows_done: string; rows_total: string | null;
-  bytes_done: string; file: string | null; error: string | null; started_by: string | null; started_at: Date; finished_at: Date | null;
-};
-
-function toRun(row: RunRow): BackupRun {
-  return {
-    id: row.id, kind: row.kind, trigger: row.trigger, status: row.status, phase: row.phase,
-    rowsDone: Number(row.rows_done), rowsTotal: row.rows_total === null ? null : Number(row.rows_total), bytesDone: Number(row.bytes_done),
-    file: row.file, error: row.error, startedBy: row.started_by, startedAt: row.started_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null,
-  };
-}
-
-const RUN_COLUMNS = 'id, kind, trigger, status, phase, rows_done, rows_total, bytes_done, file, error, started_by, started_at, finished_at';
+/** Who started a run, shown in the run and its event: a username, "cli", "scheduler". */
+export type StartedBy = EventActor;
 
 export function defaultBackupsDir(dataDir: string): string {
   return path.join(dataDir, 'backups');
@@ -92,7 +73,11 @@ export class BackupService {
   private running: Promise<void> | null = null;
   private readonly stopping = new AbortController();
 
-  constructor(private readonly deps: BackupServiceDeps) {}
+  private readonly repo: BackupRepo;
+
+  constructor(private readonly deps: BackupServiceDeps) {
+    this.repo = new BackupRepo(deps.pool);
+  }
 
   get backupsDir(): string {
     return defaultBackupsDir(this.deps.dataDir);
@@ -181,11 +166,7 @@ export class BackupService {
     this.running = new Promise<void>((resolve) => (settle = resolve));
     let run: BackupRun;
     try {
-      const { rows } = await this.deps.pool.query<RunRow>(
-        `INSERT INTO backup_runs (kind, trigger, file, started_by, instance_id) VALUES ($1, $2, $3, $4, $5) RETURNING ${RUN_COLUMNS}`,
-        [kind, trigger, file, by.actor, this.deps.instanceId],
-      );
-      run = toRun(rows[0]!);
+      run = await this.repo.insertRun({ kind, trigger, file, startedBy: by.actor, instanceId: this.deps.instanceId });
     } catch (error) {
       this.running = null;
       settle();
@@ -199,9 +180,7 @@ export class BackupService {
       const p = latest;
       lastWrite = Date.now();
       writing = writing.then(() =>
-        this.deps.pool
-          .query('UPDATE backup_runs SET phase = $2, rows_done = $3, rows_total = $4, bytes_done = $5, heartbeat_at = now() WHERE id = $1 AND status = $6', [run.id, p.phase, p.rowsDone, p.rowsTotal, p.bytesDone, 'running'])
-          .catch((error: unknown) => this.deps.logger.warn({ err: { message: errorMessage(error) }, runId: run.id }, 'could not record backup progress')),
+        this.repo.recordProgress(run.id, p).catch((error: unknown) => this.deps.logger.warn({ err: { message: errorMessage(error) }, runId: run.id }, 'could not record backup progress')),
       );
     };
     const heartbeat = setInterval(writeProgress, HEARTBEAT_MS);
@@ -238,14 +217,8 @@ export class BackupService {
   }
 
   private async finish(run: BackupRun, status: 'succeeded' | 'failed', error: string | null, progress: Readonly<Progress> | null, by: StartedBy, result: unknown): Promise<void> {
-    const values = [run.id, status, progress?.phase === 'done' || status === 'succeeded' ? 'done' : progress?.phase ?? run.phase, progress?.rowsDone ?? 0, progress?.rowsTotal ?? null, progress?.bytesDone ?? 0, error];
-    // A restore replaced backup_runs with the backup's (which does not hold it): the run is written again.
-    await this.deps.pool.query(
-      `INSERT INTO backup_runs (id, kind, trigger, file, started_by, instance_id, started_at, status, phase, rows_done, rows_total, bytes_done, error, finished_at)
-       VALUES ($1, $8, $9, $10, $11, $12, $13, $2, $3, $4, $5, $6, $7, now())
-       ON CONFLICT (id) DO UPDATE SET status = $2, phase = $3, rows_done = $4, rows_total = $5, bytes_done = $6, error = $7, finished_at = now(), heartbeat_at = now()`,
-      [...values, run.kind, run.trigger, run.file, run.startedBy, this.deps.instanceId, run.startedAt],
-    );
+    const phase = status === 'succeeded' || progress?.phase === 'done' ? 'done' : progress?.phase ?? run.phase;
+    await this.repo.finishRun(run, { status, phase, progress, error, instanceId: this.deps.instanceId });
     const type = `backup.${run.kind === 'backup' ? 'created' : run.kind === 'verify' ? 'verified' : 'restored'}`;
     await this.recordEvent(status === 'succeeded' ? type : `backup.${run.kind}_failed`, by, run, {
       file: run.file, trigger: run.trigger, ...(error ? { error } : {}), ...summarize(result),
@@ -253,32 +226,26 @@ export class BackupService {
   }
 
   async recordEvent(type: string, by: StartedBy, run: { id: string }, data: Record<string, unknown>): Promise<void> {
-    await this.deps.pool.query(
-      `INSERT INTO events (type, actor_user_id, actor, target_type, target_id, source_address, request_id, data)
-       VALUES ($1, (SELECT id FROM users WHERE id = $2::uuid), $3, 'backup_run', $4, $5, $6, $7)`,
-      [type, by.actorUserId ?? null, by.actor, run.id, by.sourceAddress ?? null, by.requestId ?? null, JSON.stringify(data)],
-    );
+    await this.repo.insertEvent(type, by, { type: 'backup_run', id: run.id }, data);
   }
 
   async getRun(id: string): Promise<BackupRun> {
     await this.failStaleRuns();
-    const { rows } = await this.deps.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM backup_runs WHERE id = $1`, [id]);
-    if (!rows[0]) throw new BackupError('backup_run_not_found', `There is no backup run ${id}. It may belong to data replaced by a restore.`);
-    return toRun(rows[0]);
+    const run = await this.repo.findRun(id);
+    if (!run) throw new BackupError('backup_run_not_found', `There is no backup run ${id}. It may belong to data replaced by a restore.`);
+    return run;
   }
 
   async listRuns(limit = 20): Promise<BackupRun[]> {
     await this.failStaleRuns();
-    const { rows } = await this.deps.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM backup_runs ORDER BY started_at DESC LIMIT $1`, [Math.min(Math.max(1, limit), 200)]);
-    return rows.map(toRun);
+    return this.repo.listRuns(Math.min(Math.max(1, limit), 200));
   }
 
   /** Runs whose instance stopped writing progress (it died) are marked failed, so they do not spin forever in the UI. */
   private async failStaleRuns(): Promise<void> {
-    await this.deps.pool.query(
-      `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = 'The instance running this stopped before it finished (it was stopped or crashed). An unfinished backup leaves no backup file, and a verify changes nothing; a restore either finished completely or changed nothing (check the data). Start it again.'
-        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)`,
-      [STALE_RUN_MS / 1000],
+    await this.repo.failStaleRuns(
+      STALE_RUN_MS / 1000,
+      'The instance running this stopped before it finished (it was stopped or crashed). An unfinished backup leaves no backup file, and a verify changes nothing; a restore either finished completely or changed nothing (check the data). Start it again.',
     );
   }
 
@@ -330,14 +297,13 @@ export class BackupService {
   // Schedule
 
   private async readSchedule(): Promise<StoredSchedule> {
-    const { rows } = await this.deps.pool.query<{ value: Partial<StoredSchedule> }>('SELECT value FROM settings WHERE key = $1', [SCHEDULE_KEY]);
-    return { ...DEFAULT_SCHEDULE, ...(rows[0]?.value ?? {}) };
+    return { ...DEFAULT_SCHEDULE, ...((await this.repo.readSetting<Partial<StoredSchedule>>(SCHEDULE_KEY)) ?? {}) };
   }
 
   async getSchedule(now = new Date()): Promise<ScheduleView> {
     const stored = await this.readSchedule();
     const { passphraseSealed, ...settings } = stored;
-    const { rows } = await this.deps.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM backup_runs WHERE trigger = 'schedule' ORDER BY started_at DESC LIMIT 1`);
+    const lastRun = await this.repo.lastScheduledRun();
     let nextRunAt: string | null = null;
     let description = stored.cron;
     try {
@@ -346,7 +312,7 @@ export class BackupService {
     } catch {
       // A stored expression is always valid (setSchedule checks it); a time zone the OS dropped leaves no next run.
     }
-    return { ...settings, hasPassphrase: passphraseSealed !== null, description, nextRunAt, lastRun: rows[0] ? toRun(rows[0]) : null };
+    return { ...settings, hasPassphrase: passphraseSealed !== null, description, nextRunAt, lastRun };
   }
 
   /** `checkOnly`: validate and report, but store nothing and create no folder (a config import's dry run). */
@@ -380,10 +346,7 @@ export class BackupService {
     if (change.passphrase !== undefined) next.passphraseSealed = this.deps.secrets.seal(checkPassphrase(change.passphrase), 'backup-schedule-passphrase');
     if (next.enabled && !next.passphraseSealed) throw new BackupError('backup_settings_invalid', 'Scheduled backups need a passphrase: set one with the schedule.');
     if (options.checkOnly) return this.getSchedule();
-    await this.deps.pool.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = now()`,
-      [SCHEDULE_KEY, JSON.stringify(next)],
-    );
+    await this.repo.writeSetting(SCHEDULE_KEY, next);
     return this.getSchedule();
   }
 
@@ -394,11 +357,7 @@ export class BackupService {
   async runScheduledIfDue(now = new Date()): Promise<BackupRun | null> {
     const stored = await this.readSchedule();
     if (!stored.enabled || !stored.passphraseSealed) return null;
-    const { rows } = await this.deps.pool.query<{ since: Date }>(
-      `SELECT greatest((SELECT max(started_at) FROM backup_runs WHERE trigger = 'schedule'), (SELECT updated_at FROM settings WHERE key = $1)) AS since`,
-      [SCHEDULE_KEY],
-    );
-    const since = rows[0]?.since ?? now;
+    const since = (await this.repo.scheduleSince(SCHEDULE_KEY)) ?? now;
     const due = parseCron(stored.cron, { timeZone: stored.timeZone }).next(since);
     if (due > now) return null;
     // A manual run is going on this instance: the next tick tries again (a backup is due, not lost).
@@ -409,7 +368,7 @@ export class BackupService {
     } catch (error) {
       if (!(error instanceof SecretBoxError)) throw error;
       // Sealed by another master key (e.g. data restored from elsewhere without its key): tell once, and stop trying.
-      await this.deps.pool.query(`UPDATE settings SET value = value || '{"enabled": false, "passphraseSealed": null}'::jsonb, updated_at = now() WHERE key = $1`, [SCHEDULE_KEY]);
+      await this.repo.mergeSetting(SCHEDULE_KEY, { enabled: false, passphraseSealed: null });
       await this.recordEvent('backup.schedule_disabled', { actor: 'scheduler' }, { id: 'schedule' }, {
         error: 'The stored passphrase for scheduled backups cannot be read with this instance\'s master key. Scheduled backups are off: set a passphrase again in Backups → Schedule and switch them on.',
       });
