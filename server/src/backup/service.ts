@@ -14,7 +14,7 @@ import { backupFileName, parseScheduledBackupFileName, scheduledBackupFileName, 
 import { CronError, describeCron, parseCron } from './cron.ts';
 import { SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
 import { createHash } from 'node:crypto';
-import { errorMessage } from '../appliance/errors.ts';
+import { ApplianceError, errorMessage } from '../appliance/errors.ts';
 import { MIN_PASSPHRASE_LENGTH, type BackupFile, type BackupRun, type RunKind, type RunTrigger, type ScheduleChange, type ScheduleSettings, type ScheduleView } from './schemas.ts';
 
 export { MIN_PASSPHRASE_LENGTH, type BackupFile, type BackupRun, type RunKind, type RunTrigger, type ScheduleSettings, type ScheduleView } from './schemas.ts';
@@ -204,7 +204,7 @@ export class BackupService {
         async (error: unknown) => {
           clearInterval(heartbeat);
           await writing;
-          await this.finish(run, 'failed', errorMessage(error), latest, by, null).catch(recordingFailed);
+          await this.finish(run, 'failed', runErrorMessage(error, kind, run.id), latest, by, null).catch(recordingFailed);
           logger.error({ err: { message: errorMessage(error), code: (error as { code?: string }).code } }, `${kind} failed`);
         },
       )
@@ -396,6 +396,20 @@ export class BackupService {
     if (remove.length > 0) this.deps.logger.info({ removed: remove.map((f) => f.name) }, 'removed scheduled backups past retention');
     return remove.map((f) => f.name);
   }
+}
+
+/**
+ * What a failed run tells the admin: our own errors and the system's (a full disk, a folder it may not write) as they
+ * are; anything else (a database error) as a pointer to the log, which has the details under the run id.
+ */
+function runErrorMessage(error: unknown, kind: RunKind, runId: string): string {
+  if (error instanceof ApplianceError) return error.message;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    const hint = code === 'ENOSPC' ? ' Free some space, or choose another folder.' : code === 'EACCES' || code === 'EPERM' ? ' Let Gatehouse write there, or choose another folder.' : '';
+    return `The ${kind} failed: ${errorMessage(error)}.${hint}`;
+  }
+  return `The ${kind} failed unexpectedly. The server log has the details under run ${runId}; nothing was changed by a restore or verify that failed.`;
 }
 
 function summarize(result: unknown): Record<string, unknown> {
