@@ -155,6 +155,8 @@ describe('RateLimiter.hitInOrder', () => {
   it('checks every key and rule before counting any', async () => {
     await expect(limiter.hitInOrder([{ key: 'login:ip:checked', rule: { limit: 1, windowSeconds: 60 } }, { key: '', rule: { limit: 1, windowSeconds: 60 } }])).rejects.toThrow(RangeError);
     expect(await hitsOf('login:ip:checked')).toBe(0);
+    await expect(limiter.hitInOrder([{ key: 'login:ip:twice', rule: { limit: 5, windowSeconds: 60 } }, { key: 'login:ip:twice', rule: { limit: 5, windowSeconds: 60 } }])).rejects.toThrow(/distinct keys/);
+    expect(await hitsOf('login:ip:twice')).toBe(0);
   });
 });
 

@@ -100,9 +100,19 @@ export class RateLimiter {
       assertKey(key);
       assertRule(rule);
     }
+    // One statement cannot count a key twice (ON CONFLICT may touch a row once): refused before anything is counted.
+    if (new Set(hits.map((h) => h.key)).size !== hits.length) throw new RangeError('hitInOrder needs distinct keys');
     const values = hits.flatMap(({ key, rule }) => [key, rule.windowSeconds, rule.limit]);
     const { rows } = await this.pool.query<WindowState & { position: number }>({ ...hitsInOrderStatement(hits.length), values });
-    return rows.sort((a, b) => a.position - b.position).map((state) => decide(state, hits[state.position]!.rule));
+    const decisions = rows.sort((a, b) => a.position - b.position).map((state) => decide(state, hits[state.position]!.rule));
+    // The statement stopped counting before the end, so it judged the last counted hit over its limit. Should decide()
+    // ever round the other way (another float precision on an external server), the caller must still be refused:
+    // a throttle fails closed.
+    if (decisions.length < hits.length && decisions.every((d) => d.allowed)) {
+      const last = decisions.at(-1)!;
+      decisions[decisions.length - 1] = { ...last, allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, last.retryAfterSeconds) };
+    }
+    return decisions;
   }
 
   /** Forgets every window of the key, e.g. after a successful login (primary key prefix). */

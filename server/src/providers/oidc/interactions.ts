@@ -59,8 +59,8 @@ export interface InteractionsDeps {
 export class Interactions {
   private readonly now: () => number;
   /**
-   * The interaction each request loaded, so a request that reads it and then finishes it (the flow API's
-   * password step) reads it once. Per request only: another request always reads it afresh.
+   * The interaction each request loaded, so the checks of one request (the flow API's state, then the login's step
+   * check) read it once. Per request only; the save in submit reads it afresh.
    */
   private readonly loaded = new WeakMap<FastifyRequest, Promise<InteractionInstance>>();
 
@@ -166,14 +166,17 @@ export class Interactions {
   }
 
   /**
-   * What oidc-provider's interactionResult does (records the result and saves the interaction until it expires),
-   * on the instance this request loaded and checked already: interactionResult would find it once more.
+   * Records the result through oidc-provider's interactionResult, which reads the interaction afresh before saving
+   * it: a request that was slow (the password check) must fail if the interaction was finished, expired or taken over
+   * meanwhile (a double submit whose twin already resumed), never bring it back. That read is the one statement the
+   * per-request memo above does not save.
    */
   private async submit(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>, mergeWithLastSubmission: boolean): Promise<string> {
-    const interaction = await this.load(request, reply);
-    interaction.result = mergeWithLastSubmission && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
-    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-    return interaction.returnTo;
+    try {
+      return await this.deps.provider().interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission });
+    } catch (error) {
+      throw interactionNotFound(error);
+    }
   }
 }
 

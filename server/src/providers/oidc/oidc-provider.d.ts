@@ -104,8 +104,6 @@ declare module 'oidc-provider' {
     lastSubmission?: Record<string, unknown>;
     result?: Record<string, unknown>;
     deviceCode?: string;
-    /** Stores the interaction for `ttl` more seconds. */
-    save(ttl: number): Promise<string>;
   }
 
   export interface OIDCContext {
