@@ -5,12 +5,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableChecksums, type TableChecksums } from '../helpers/checksums.ts';
 import { connectToDataDir, removeDataDir, REPO, startServe, tempDataDir, waitFor, type ExitInfo, type ServeProcess } from '../helpers/serve.ts';
-import { listTables, quoteIdent, useStableOutput } from '../../server/src/backup/catalog.ts';
 import { readArchive } from '../../server/src/backup/archive.ts';
 import { seedVolume } from '../../bench/seed.ts';
 
@@ -33,29 +31,13 @@ function gatehouse(args: string[], input?: string): { done: Promise<ExitInfo>; c
 
 const run = (args: string[], input?: string) => gatehouse(args, input).done;
 
-async function tableChecksums(client: pg.Client): Promise<Record<string, string>> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  try {
-    await useStableOutput(client);
-    const result: Record<string, string> = {};
-    for (const table of await listTables(client)) {
-      const hash = createHash('sha256');
-      const stream = client.query(copyTo(`COPY ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(', ')}) TO STDOUT`));
-      for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
-      result[table.name] = hash.digest('hex');
-    }
-    return result;
-  } finally {
-    await client.query('COMMIT');
-  }
-}
 
 describe('gatehouse backup …, with 100k users and 1M events, while the server runs', () => {
   let dataDir: string;
   let server: ServeProcess;
   let client: pg.Client;
   let backupFile: string;
-  let atBackup: Record<string, string>;
+  let atBackup: TableChecksums;
 
   beforeAll(async () => {
     dataDir = tempDataDir('ghbk-');

@@ -7,14 +7,13 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { pino } from 'pino';
-import { to as copyTo } from 'pg-copy-streams';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { tableChecksums } from '../helpers/checksums.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { createBackup } from '../../server/src/backup/snapshot.ts';
 import { restoreBackup, verifyBackup, planMigrations } from '../../server/src/backup/restore.ts';
-import { listTables, quoteIdent, useStableOutput, NOT_BACKED_UP } from '../../server/src/backup/catalog.ts';
+import { listTables, NOT_BACKED_UP } from '../../server/src/backup/catalog.ts';
 import { ArchiveWriter } from '../../server/src/backup/archive.ts';
 import { SEALED_COLUMNS } from '../../server/src/backup/sealed.ts';
 import { SecretBox } from '../../server/src/secrets/secret-box.ts';
@@ -25,29 +24,6 @@ import type { BackupService } from '../../server/src/backup/service.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 
-/** Every backed-up table's row count and SHA-256 of its COPY text, in one snapshot. */
-async function tableChecksums(pool: pg.Pool): Promise<Record<string, { rows: number; sha256: string }>> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await useStableOutput(client);
-    const result: Record<string, { rows: number; sha256: string }> = {};
-    for (const table of await listTables(client)) {
-      const hash = createHash('sha256');
-      let rows = 0;
-      const stream = client.query(copyTo(`COPY ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(', ')}) TO STDOUT`));
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        for (const byte of chunk) if (byte === 10) rows++;
-      }
-      result[table.name] = { rows, sha256: hash.digest('hex') };
-    }
-    await client.query('COMMIT');
-    return result;
-  } finally {
-    client.release();
-  }
-}
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-backup-test-'));

@@ -2,6 +2,9 @@
 // with the columns COPY can read and write back, and the schema's sequences. Read from the catalog, so a table a
 // later migration adds is backed up without anyone remembering to list it.
 import type pg from 'pg';
+import { createHash } from 'node:crypto';
+import { to as copyTo } from 'pg-copy-streams';
+import { countRows } from './progress.ts';
 import { BackupError } from './errors.ts';
 
 /** The schema Gatehouse's tables live in (its connections use the default search_path). */
@@ -93,10 +96,29 @@ export function qualified(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
+/** The COPY statement for a table's backed-up columns, out of (TO STDOUT) or into (FROM STDIN) `schema`. */
+export function copySql(schema: string, table: { name: string; columns: string[] }, direction: 'TO STDOUT' | 'FROM STDIN'): string {
+  return `COPY ${qualified(schema, table.name)} (${table.columns.map(quoteIdent).join(', ')}) ${direction}`;
+}
+
 /**
  * Session settings that make COPY's text output the same whoever reads it (a checksum taken at backup time is
  * compared with one taken after a restore, possibly by another process with another time zone).
  */
 export async function useStableOutput(client: pg.ClientBase): Promise<void> {
   await client.query("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 1");
+}
+
+/**
+ * A table's rows and the SHA-256 of its COPY text, as a backup records them (call useStableOutput in the same
+ * transaction first). Verify compares a restored table with the backup's figures this way.
+ */
+export async function checksumTable(client: pg.ClientBase, schema: string, table: { name: string; columns: string[] }): Promise<{ rows: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let rows = 0;
+  for await (const chunk of client.query(copyTo(copySql(schema, table, 'TO STDOUT'))) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    rows += countRows(chunk);
+  }
+  return { rows, sha256: hash.digest('hex') };
 }

@@ -11,9 +11,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { once } from 'node:events';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { ArchiveError, readArchive, type ArchiveEvent } from './archive.ts';
-import { APP_SCHEMA, listSequences, listTables, qualified, quoteIdent, useStableOutput } from './catalog.ts';
+import { APP_SCHEMA, checksumTable, copySql, listSequences, listTables, qualified, quoteIdent, useStableOutput } from './catalog.ts';
 import { BackupError } from './errors.ts';
 import { countRows, ProgressMeter, type ProgressListener } from './progress.ts';
 import { mediaDir, safeMediaPath } from './media.ts';
@@ -271,7 +271,7 @@ async function loadInto(
         const table = head.tables.find((t) => t.name === current)!;
         meter.update({ table: current });
         hash = createHash('sha256');
-        copy = client.query(copyFrom(`COPY ${qualified(schema, current)} (${table.columns.map(quoteIdent).join(', ')}) FROM STDIN`));
+        copy = client.query(copyFrom(copySql(schema, table, 'FROM STDIN')));
         copyDone = once(copy, 'finish');
         copyDone.catch(() => undefined);
       } else if (kind === 'file' && options.mediaTarget) {
@@ -512,14 +512,7 @@ export async function verifyBackup(deps: RestoreDeps, options: RestoreOptions): 
     meter.update({ phase: 'comparing' });
     const tables: VerifyResult['tables'] = [];
     for (const table of verified.head.tables) {
-      const hash = createHash('sha256');
-      let rows = 0;
-      const copy = client.query(copyTo(`COPY ${qualified(scratch, table.name)} (${table.columns.map(quoteIdent).join(', ')}) TO STDOUT`));
-      for await (const chunk of copy as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        rows += countRows(chunk);
-      }
-      const sha256 = hash.digest('hex');
+      const { rows, sha256 } = await checksumTable(client, scratch, table);
       const expected = verified.manifest.tables[table.name]!;
       tables.push({ name: table.name, rows, sha256, matches: rows === expected.rows && sha256 === expected.sha256 });
     }

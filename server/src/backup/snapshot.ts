@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ArchiveWriter, type Compression } from './archive.ts';
-import { APP_SCHEMA, listSequences, listTables, quoteIdent, useStableOutput } from './catalog.ts';
+import { APP_SCHEMA, copySql, listSequences, listTables, qualified, useStableOutput } from './catalog.ts';
 import { BackupError } from './errors.ts';
 import { countRows, type ProgressListener, ProgressMeter } from './progress.ts';
 import { listMediaFiles, mediaDir, safeMediaPath } from './media.ts';
@@ -115,8 +115,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
       const hash = createHash('sha256');
       let rows = 0;
       let bytes = 0;
-      const columns = table.columns.map(quoteIdent).join(', ');
-      const copy = client.query(copyTo(`COPY ${quoteIdent(APP_SCHEMA)}.${quoteIdent(table.name)} (${columns}) TO STDOUT`));
+      const copy = client.query(copyTo(copySql(APP_SCHEMA, table, 'TO STDOUT')));
       for await (const chunk of copy as AsyncIterable<Buffer>) {
         hash.update(chunk);
         const chunkRows = countRows(chunk);
@@ -132,7 +131,7 @@ export async function createBackup(deps: BackupDeps, options: BackupOptions): Pr
       manifest.totals.tableBytes += bytes;
     }
     for (const sequence of await listSequences(client)) {
-      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${quoteIdent(APP_SCHEMA)}.${quoteIdent(sequence.name)}`);
+      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${qualified(APP_SCHEMA, sequence.name)}`);
       manifest.sequences[sequence.name] = { lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called };
     }
     await client.query('COMMIT');
