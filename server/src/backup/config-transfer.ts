@@ -10,6 +10,8 @@ import type pg from 'pg';
 import YAML from 'yaml';
 import { BackupError } from './errors.ts';
 import { BackupService, type ScheduleSettings } from './service.ts';
+import { BackupRepo } from './repo.ts';
+import { pino } from 'pino';
 import { notifyTopic } from '../platform/bus.ts';
 import { CLIENTS_TOPIC } from '../providers/oidc/clients.ts';
 import { checkClientName, checkGrantTypes, checkRedirectUri, GRANT_TYPES } from '../providers/oidc/client-rules.ts';
@@ -124,16 +126,14 @@ export async function exportConfig(deps: TransferDeps, options: { withSecrets?: 
 }
 
 async function schedulePassphrase(deps: TransferDeps): Promise<{ passphrase?: string }> {
-  const { rows } = await deps.pool.query<{ value: { passphraseSealed?: string | null } }>(`SELECT value FROM settings WHERE key = 'backup.schedule'`);
-  const sealed = rows[0]?.value.passphraseSealed;
+  const sealed = (await new BackupRepo(deps.pool).readSetting<{ passphraseSealed?: string | null }>('backup.schedule'))?.passphraseSealed;
   return sealed ? { passphrase: deps.secrets.openText(sealed, 'backup-schedule-passphrase') } : {};
 }
 
+/** The schedule's own validation and storage, on the import's transaction (nothing here logs). */
 function scheduleService(deps: TransferDeps, queryable: Pick<pg.Pool, 'query'>): BackupService {
-  return new BackupService({ pool: queryable as pg.Pool, secrets: deps.secrets, dataDir: deps.dataDir, instanceId: deps.instanceId, logger: silentLogger });
+  return new BackupService({ pool: queryable as pg.Pool, secrets: deps.secrets, dataDir: deps.dataDir, instanceId: deps.instanceId, logger: pino({ level: 'silent' }) });
 }
-
-const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, child: () => silentLogger } as unknown as import('pino').Logger;
 
 // Import
 
@@ -313,7 +313,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
     }
     const changed = report.changes.filter((c) => c.action !== 'unchanged');
     if (changed.length > 0) {
-      await client.query(`INSERT INTO events (type, actor, target_type, data) VALUES ('config.imported', $1, 'config', $2)`, [options.actor ?? 'cli', JSON.stringify({ changes: changed })]);
+      await new BackupRepo(client).insertEvent('config.imported', { actor: options.actor ?? 'cli' }, { type: 'config', id: 'import' }, { changes: changed });
     }
     await client.query(options.dryRun ? 'ROLLBACK' : 'COMMIT');
     if (options.dryRun) report.newSecrets = [];

@@ -343,43 +343,56 @@ async function* secondReading(events: AsyncGenerator<ArchiveEvent>): AsyncGenera
   }
 }
 
-/** Seals every secret again with this instance's master key, when the backup came from an instance with another. */
-async function reseal(client: pg.ClientBase, schema: string, from: SecretBox, to: SecretBox): Promise<number> {
-  if (from.keyId === to.keyId) return 0;
-  let count = 0;
-  for (const setting of SEALED_SETTINGS) {
-    const { rows } = await client.query<{ sealed: string | null }>(`SELECT value ->> $2 AS sealed FROM ${qualified(schema, 'settings')} WHERE key = $1`, [setting.key, setting.field]);
-    const sealed = rows[0]?.sealed;
-    if (!sealed) continue;
-    const resealed = to.seal(from.open(sealed, setting.context), setting.context);
-    await client.query(`UPDATE ${qualified(schema, 'settings')} SET value = jsonb_set(value, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1`, [setting.key, setting.field, resealed]);
-    count++;
-  }
+/** One sealed value in `schema`, with its SecretBox context and a way to store it sealed again. */
+interface SealedValue {
+  sealed: string;
+  context: string;
+  replace(resealed: string): Promise<void>;
+}
+
+/** Every value sealed with the master key in `schema`: the SEALED_COLUMNS and the SEALED_SETTINGS. */
+async function sealedValues(client: pg.ClientBase, schema: string): Promise<SealedValue[]> {
+  const values: SealedValue[] = [];
   for (const column of SEALED_COLUMNS) {
     const { rows } = await client.query<{ key: string; sealed: string }>(
       `SELECT ${quoteIdent(column.key)}::text AS key, ${quoteIdent(column.column)} AS sealed FROM ${qualified(schema, column.table)} WHERE ${quoteIdent(column.column)} IS NOT NULL`,
     );
     for (const row of rows) {
-      const plain = from.open(row.sealed, column.context(row.key));
-      await client.query(`UPDATE ${qualified(schema, column.table)} SET ${quoteIdent(column.column)} = $2 WHERE ${quoteIdent(column.key)}::text = $1`, [row.key, to.seal(plain, column.context(row.key))]);
-      count++;
+      values.push({
+        sealed: row.sealed,
+        context: column.context(row.key),
+        replace: async (resealed) => {
+          await client.query(`UPDATE ${qualified(schema, column.table)} SET ${quoteIdent(column.column)} = $2 WHERE ${quoteIdent(column.key)}::text = $1`, [row.key, resealed]);
+        },
+      });
     }
   }
-  return count;
+  for (const setting of SEALED_SETTINGS) {
+    const { rows } = await client.query<{ sealed: string | null }>(`SELECT value ->> $2 AS sealed FROM ${qualified(schema, 'settings')} WHERE key = $1`, [setting.key, setting.field]);
+    const sealed = rows[0]?.sealed;
+    if (!sealed) continue;
+    values.push({
+      sealed,
+      context: setting.context,
+      replace: async (resealed) => {
+        await client.query(`UPDATE ${qualified(schema, 'settings')} SET value = jsonb_set(value, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1`, [setting.key, setting.field, resealed]);
+      },
+    });
+  }
+  return values;
+}
+
+/** Seals every secret again with this instance's master key, when the backup came from an instance with another. */
+async function reseal(client: pg.ClientBase, schema: string, from: SecretBox, to: SecretBox): Promise<number> {
+  if (from.keyId === to.keyId) return 0;
+  const values = await sealedValues(client, schema);
+  for (const value of values) await value.replace(to.seal(from.open(value.sealed, value.context), value.context));
+  return values.length;
 }
 
 /** Opens every sealed value with the backup's key: a verify that passes means the secrets in the backup are readable. */
 async function openEverySealed(client: pg.ClientBase, schema: string, box: SecretBox): Promise<void> {
-  for (const column of SEALED_COLUMNS) {
-    const { rows } = await client.query<{ key: string; sealed: string }>(
-      `SELECT ${quoteIdent(column.key)}::text AS key, ${quoteIdent(column.column)} AS sealed FROM ${qualified(schema, column.table)} WHERE ${quoteIdent(column.column)} IS NOT NULL`,
-    );
-    for (const row of rows) box.open(row.sealed, column.context(row.key));
-  }
-  for (const setting of SEALED_SETTINGS) {
-    const { rows } = await client.query<{ sealed: string | null }>(`SELECT value ->> $2 AS sealed FROM ${qualified(schema, 'settings')} WHERE key = $1`, [setting.key, setting.field]);
-    if (rows[0]?.sealed) box.open(rows[0].sealed, setting.context);
-  }
+  for (const value of await sealedValues(client, schema)) box.open(value.sealed, value.context);
 }
 
 async function takeRestoreLock(client: pg.ClientBase): Promise<void> {
