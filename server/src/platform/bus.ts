@@ -45,9 +45,14 @@ export const RESET_TOPIC = 'platform.reset';
  */
 export async function notifyTopic(client: Pick<pg.ClientBase, 'query'>, topic: string, message: unknown, origin: string): Promise<void> {
   assertTopic(topic);
-  const inline = JSON.stringify({ o: origin, m: message });
+  const inline = inlineEnvelope(JSON.stringify(origin), JSON.stringify(message));
   if (Buffer.byteLength(inline, 'utf8') > NOTIFY_PAYLOAD_MAX_BYTES) throw new RangeError('notifyTopic carries small messages only');
   await client.query('SELECT pg_notify($1, $2)', [CHANNEL_PREFIX + topic, inline]);
+}
+
+/** A message carried in the NOTIFY payload itself: its origin and the message, both already JSON. */
+function inlineEnvelope(originJson: string, messageJson: string): string {
+  return `{"o":${originJson},"m":${messageJson}}`;
 }
 
 export interface BusDeps {
@@ -197,7 +202,7 @@ export class Bus {
     const json = JSON.stringify(message) as string | undefined;
     if (json === undefined) throw new TypeError(`a bus message must be a JSON value, not ${typeof message}`);
     const channel = CHANNEL_PREFIX + topic;
-    const inline = `{"o":${this.originJson},"m":${json}}`;
+    const inline = inlineEnvelope(this.originJson, json);
     if (Buffer.byteLength(inline, 'utf8') <= NOTIFY_PAYLOAD_MAX_BYTES) {
       await this.deps.pool.query('SELECT pg_notify($1, $2)', [channel, inline]);
     } else {
