@@ -7,6 +7,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { ApplianceError, UsageError } from './errors.ts';
 import type { Config } from './config.ts';
+import { verbTarget, type VerbValues } from './verb.ts';
 import { lockDataDir, type DataDirLock } from './data-dir.ts';
 import { EmbeddedCluster } from '../postgres/cluster.ts';
 import { closePool, connectionConfig, createPool, targetFromUrl, type DatabaseTarget } from '../db/pool.ts';
@@ -22,6 +23,20 @@ export interface CliDatabase {
   /** The public URL the server uses (the OIDC issuer), as far as the configuration tells it. */
   publicUrl: string;
   close(): Promise<void>;
+}
+
+/**
+ * Runs a verb's work on the database of the data dir its flags name (--data, --config, env), and closes it
+ * afterwards whatever happens: the one way verbs reach the database.
+ */
+export async function withCliDatabase<T>(values: VerbValues, work: (db: CliDatabase, dataDir: string) => Promise<T>): Promise<T> {
+  const { dataDir, config } = verbTarget(values);
+  const db = await openCliDatabase(dataDir, config);
+  try {
+    return await work(db, dataDir);
+  } finally {
+    await db.close();
+  }
 }
 
 export async function openCliDatabase(dataDir: string, config: Readonly<Config>): Promise<CliDatabase> {

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplianceError, errorMessage, UsageError } from '../appliance/errors.ts';
-import { openCliDatabase } from '../appliance/cli-database.ts';
-import { commonOptions, DATA_OPTION_HELP, verbTarget, type Verb, type VerbValues } from '../appliance/verb.ts';
+import { withCliDatabase, type CliDatabase } from '../appliance/cli-database.ts';
+import { commonOptions, DATA_OPTION_HELP, type Verb, type VerbValues } from '../appliance/verb.ts';
 import { passwordFromPrompt, passwordFromStdin, stdinIsTerminal } from '../identity/cli-password.ts';
 import { BackupError } from './errors.ts';
 import { createBackup } from './snapshot.ts';
@@ -63,21 +63,16 @@ function asCliError(error: unknown): unknown {
 }
 
 /** Opens the data dir's database for the verb and hands the pieces to work. */
-async function withDatabase<T>(values: VerbValues, work: (db: Awaited<ReturnType<typeof openCliDatabase>>, dataDir: string) => Promise<T>): Promise<T> {
-  const { dataDir, config } = verbTarget(values);
-  const db = await openCliDatabase(dataDir, config);
-  db.pool.on('error', () => undefined);
+async function withDatabase<T>(values: VerbValues, work: (db: CliDatabase, dataDir: string) => Promise<T>): Promise<T> {
   try {
-    return await work(db, dataDir);
+    return await withCliDatabase(values, work);
   } catch (error) {
     throw asCliError(error);
-  } finally {
-    await db.close();
   }
 }
 
 /** The event log, for what a verb did (who: "cli"). */
-function cliEvents(db: Awaited<ReturnType<typeof openCliDatabase>>, dataDir: string): BackupService {
+function cliEvents(db: CliDatabase, dataDir: string): BackupService {
   return new BackupService({ pool: db.pool, secrets: db.secrets, dataDir, instanceId: 'cli', logger: pino({ level: 'silent' }) });
 }
 

@@ -2,8 +2,8 @@
 // They work on the data dir's database whether or not the server runs (openCliDatabase), and the server sees each
 // change at its next request: sessions and users are read from the database on every request, never cached.
 import { ApplianceError, UsageError } from '../appliance/errors.ts';
-import { openCliDatabase } from '../appliance/cli-database.ts';
-import { commonOptions, DATA_OPTION_HELP, verbTarget, type Verb, type VerbValues } from '../appliance/verb.ts';
+import { withCliDatabase } from '../appliance/cli-database.ts';
+import { commonOptions, DATA_OPTION_HELP, type Verb, type VerbValues } from '../appliance/verb.ts';
 import { IdentityError } from './errors.ts';
 import { checkPasswordPolicy } from './passwords.ts';
 import { checkDisplayName, checkEmail, checkGroupDescription, checkGroupName, checkUsername } from './schemas.ts';
@@ -16,16 +16,7 @@ const PASSWORD_STDIN_HELP = `  --password-stdin        read the password from th
 
 /** Runs `work` on the identity service of the data dir's database; identity errors become CLI errors. */
 async function withIdentity<T>(values: VerbValues, work: (identity: IdentityService) => Promise<T>): Promise<T> {
-  const { dataDir, config } = verbTarget(values);
-  const db = await openCliDatabase(dataDir, config);
-  // An idle connection that PostgreSQL ends (the embedded cluster stopping as close() runs) is harmless here;
-  // without a listener, pg-pool's 'error' event would crash the command after its work is done.
-  db.pool.on('error', () => undefined);
-  try {
-    return await work(createIdentityService({ pool: db.pool, publicUrl: db.publicUrl }));
-  } finally {
-    await db.close();
-  }
+  return withCliDatabase(values, (db) => work(createIdentityService({ pool: db.pool, publicUrl: db.publicUrl })));
 }
 
 /** Bad input exits 2 (UsageError); a name taken or not found exits 1. */

@@ -2,8 +2,8 @@
 // They work on the data dir's database whether or not the server runs (openCliDatabase); a running server sees
 // a new application at its next request (the client registry caches only clients it has found).
 import { ApplianceError, UsageError } from '../../appliance/errors.ts';
-import { openCliDatabase } from '../../appliance/cli-database.ts';
-import { commonOptions, DATA_OPTION_HELP, verbTarget, type Verb, type VerbValues } from '../../appliance/verb.ts';
+import { withCliDatabase } from '../../appliance/cli-database.ts';
+import { commonOptions, DATA_OPTION_HELP, type Verb, type VerbValues } from '../../appliance/verb.ts';
 import { OidcError, OIDC_ERRORS } from './errors.ts';
 import { ClientRegistry, type NewClientInput } from './clients.ts';
 import { GRANT_TYPES, checkClientName, checkGrantTypes, checkRedirectUri } from './client-rules.ts';
@@ -97,17 +97,12 @@ and stored only as a hash, so copy it into the application now.`,
   async run(values, positionals) {
     try {
       const input = clientInputFromArguments(values, positionals);
-      const { dataDir, config } = verbTarget(values);
-      const db = await openCliDatabase(dataDir, config);
-      let created: Awaited<ReturnType<ClientRegistry['create']>>;
-      try {
-        created = await new ClientRegistry({ pool: db.pool }).create(input);
-      } finally {
-        await db.close();
-      }
-      const { client, clientSecret } = created;
+      const { client, clientSecret, issuer } = await withCliDatabase(values, async (db) => {
+        const created = await new ClientRegistry({ pool: db.pool }).create(input);
+        return { ...created, issuer: db.publicUrl };
+      });
       if (values.json) {
-        process.stdout.write(JSON.stringify({ client_id: client.clientId, ...(clientSecret === null ? {} : { client_secret: clientSecret }), issuer: db.publicUrl }) + '\n');
+        process.stdout.write(JSON.stringify({ client_id: client.clientId, ...(clientSecret === null ? {} : { client_secret: clientSecret }), issuer }) + '\n');
         return;
       }
       process.stdout.write(
@@ -115,8 +110,8 @@ and stored only as a hash, so copy it into the application now.`,
           `Added application ${client.name}${client.isPublic ? ' (public: no secret, PKCE required)' : ''}.`,
           `  client_id:      ${client.clientId}`,
           ...(clientSecret === null ? [] : [`  client_secret:  ${clientSecret}`, '                  (shown only now: copy it into the application)']),
-          `  issuer:         ${db.publicUrl}`,
-          `  discovery:      ${db.publicUrl}/.well-known/openid-configuration`,
+          `  issuer:         ${issuer}`,
+          `  discovery:      ${issuer}/.well-known/openid-configuration`,
           '',
         ].join('\n'),
       );
