@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterSeconds: number | null = null,
+    /** The request field the refusal concerns (e.g. "email"), so a form can show it next to that field. */
+    readonly field: string | null = null,
   ) {
     super(message);
   }

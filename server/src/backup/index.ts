@@ -2,8 +2,7 @@
 // backup, a singleton job that looks every minute whether a run is due.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext, Domain } from '../appliance/context.ts';
-import type { IdentityService } from '../identity/index.ts';
-import { adminGuard } from '../admin/guard.ts';
+import type { AdminService } from '../admin/index.ts';
 import { errorHandler, HttpError } from '../http/errors.ts';
 import { errorMessage, type ApplianceError } from '../appliance/errors.ts';
 import { registerExpiringTable } from '../platform/cleanup.ts';
@@ -42,7 +41,7 @@ function asHttpError(error: unknown): unknown {
   return error;
 }
 
-export function createBackupDomain(ctx: AppContext, deps: { identity: IdentityService }): Domain<BackupService> {
+export function createBackupDomain(ctx: AppContext, deps: { admin: AdminService }): Domain<BackupService> {
   const service = new BackupService({
     pool: ctx.platform.pool,
     secrets: ctx.secrets,
@@ -54,7 +53,7 @@ export function createBackupDomain(ctx: AppContext, deps: { identity: IdentitySe
   async function register(app: FastifyInstance): Promise<void> {
     await app.register(async (api) => {
       // onRequest: a caller who may not use the API is refused before its body is read or validated.
-      api.addHook('onRequest', adminGuard(deps.identity, ctx.publicUrl));
+      api.addHook('onRequest', deps.admin.guard);
       api.setErrorHandler((error, request, reply) => errorHandler(asHttpError(error) as HttpError, request, reply));
       for (const route of ROUTES) route(api, service);
     });

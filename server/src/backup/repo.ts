@@ -2,6 +2,9 @@
 import type pg from 'pg';
 import type { BackupRun, RunKind, RunTrigger } from './schemas.ts';
 import type { Progress } from './progress.ts';
+import { recordEvent, type EventActor, type EventTarget } from '../admin/audit.ts';
+
+export type { EventActor } from '../admin/audit.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -18,14 +21,6 @@ function toRun(row: RunRow): BackupRun {
     rowsDone: Number(row.rows_done), rowsTotal: row.rows_total === null ? null : Number(row.rows_total), bytesDone: Number(row.bytes_done),
     file: row.file, error: row.error, startedBy: row.started_by, startedAt: row.started_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null,
   };
-}
-
-/** Who did something, as the event log records it. */
-export interface EventActor {
-  actor: string;
-  actorUserId?: string | null;
-  sourceAddress?: string | null;
-  requestId?: string | null;
 }
 
 export class BackupRepo {
@@ -111,12 +106,8 @@ export class BackupRepo {
     return rows[0]?.since ?? null;
   }
 
-  /** One event; the user reference is dropped when that user no longer exists (after a restore). */
-  async insertEvent(type: string, by: EventActor, target: { type: string; id: string }, data: Record<string, unknown>): Promise<void> {
-    await this.db.query(
-      `INSERT INTO events (type, actor_user_id, actor, target_type, target_id, source_address, request_id, data)
-       VALUES ($1, (SELECT id FROM users WHERE id = $2::uuid), $3, $4, $5, $6, $7, $8)`,
-      [type, by.actorUserId ?? null, by.actor, target.type, target.id, by.sourceAddress ?? null, by.requestId ?? null, JSON.stringify(data)],
-    );
+  /** One event, announced to every control UI (admin/audit.ts). */
+  async insertEvent(type: string, by: EventActor, target: EventTarget, data: Record<string, unknown>): Promise<void> {
+    await recordEvent(this.db, { type, by, target, data });
   }
 }

@@ -24,7 +24,11 @@ import { currentSessionRoute } from './session/current.ts';
 import { signOutRoute } from './session/sign-out.ts';
 
 /** The browser pages this domain serves (index.html of the renderer build); any other path is not a page. */
-export const PAGE_ROUTES = ['/', '/setup', `${INTERACTION_PAGE}/:uid`, '/admin/backups'] as const;
+export const PAGE_ROUTES = [
+  '/', '/login', '/setup', '/reset', `${INTERACTION_PAGE}/:uid`, '/api/docs',
+  '/admin', '/admin/users', '/admin/users/:id', '/admin/groups', '/admin/groups/:id', '/admin/applications', '/admin/applications/:id',
+  '/admin/sessions', '/admin/events', '/admin/settings', '/admin/tokens', '/admin/backups',
+] as const;
 
 export interface FlowsService {
   /** The one-time first-admin link made at start, while setup is open. */

@@ -21,11 +21,25 @@ export const IDENTITY_ERRORS = {
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
 
+/** The input field each input error concerns, as the admin API and the forms name it. */
+const FIELD_OF_CODE: Partial<Record<IdentityErrorCode, string>> = {
+  invalid_username: 'username',
+  username_taken: 'username',
+  invalid_email: 'email',
+  email_taken: 'email',
+  invalid_display_name: 'displayName',
+  invalid_group_name: 'name',
+  group_taken: 'name',
+  invalid_description: 'description',
+  password_too_short: 'password',
+  password_too_long: 'password',
+};
+
 export class IdentityError extends HttpError {
   declare readonly code: IdentityErrorCode;
 
   constructor(code: IdentityErrorCode, message: string) {
-    super(IDENTITY_ERRORS[code], code, message);
+    super(IDENTITY_ERRORS[code], code, message, {}, FIELD_OF_CODE[code]);
     this.name = 'IdentityError';
   }
 

@@ -17,6 +17,12 @@ const TOPIC_PATTERN = /^[a-z0-9][a-z0-9_.:-]{0,40}$/;
 /** Keeps Gatehouse's channels apart from anything else that listens on a shared database. */
 const CHANNEL_PREFIX = 'gatehouse:';
 
+/** The NOTIFY channel of a topic, for SQL that announces a change itself (admin/audit.ts). */
+export function channelOfTopic(topic: string): string {
+  assertTopic(topic);
+  return CHANNEL_PREFIX + topic;
+}
+
 /** By-reference payloads being fetched at once; a message beyond that is dropped and reported as a gap. */
 const MAX_REFERENCE_FETCHES = 64;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BackupRoute } from './context.ts';
 
 export const downloadRoute: BackupRoute = (api, service) => {
-  api.get<{ Params: { name: string } }>('/api/v1/backups/files/:name', async (request, reply) => {
+  api.get<{ Params: { name: string } }>('/api/v1/backups/files/:name', { config: { scope: 'backups:read' }, schema: { tags: ['backups'], summary: 'Download a backup file' } }, async (request, reply) => {
     const file = await service.resolveFile(request.params.name);
     return reply
       .header('content-type', 'application/octet-stream')

@@ -3,7 +3,7 @@ import { fileActionBody } from '../schemas.ts';
 import { startedBy, type BackupRoute } from './context.ts';
 
 export const restoreRoute: BackupRoute = (api, service) => {
-  api.post<{ Body: { file: string; passphrase: string } }>('/api/v1/backups/restore', { schema: { body: fileActionBody } }, async (request, reply) => {
+  api.post<{ Body: { file: string; passphrase: string } }>('/api/v1/backups/restore', { config: { scope: 'backups:write' }, schema: { tags: ['backups'], summary: 'Restore a backup file', body: fileActionBody } }, async (request, reply) => {
     const file = await service.resolveFile(request.body.file);
     const run = await service.startRestore({ file, passphrase: request.body.passphrase, by: startedBy(request) });
     return reply.status(202).send(run);

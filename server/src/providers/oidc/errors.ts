@@ -24,11 +24,19 @@ export const OIDC_ERRORS = {
 
 export type OidcErrorCode = keyof typeof OIDC_ERRORS;
 
+/** The input field each input error concerns, as the admin API and the forms name it. */
+const FIELD_OF_CODE: Partial<Record<OidcErrorCode, string>> = {
+  invalid_client_name: 'name',
+  client_name_taken: 'name',
+  invalid_redirect_uri: 'redirectUris',
+  invalid_grant_types: 'grantTypes',
+};
+
 export class OidcError extends HttpError {
   declare readonly code: OidcErrorCode;
 
   constructor(code: OidcErrorCode, message: string) {
-    super(OIDC_ERRORS[code], code, message);
+    super(OIDC_ERRORS[code], code, message, {}, FIELD_OF_CODE[code]);
     this.name = 'OidcError';
   }
 }

@@ -1,0 +1,4 @@
+// The events routes of the admin API (one file per endpoint beside this one).
+import type { RegisterRoutes } from '../deps.ts';
+
+export const registerEventsRoutes: RegisterRoutes = () => {};

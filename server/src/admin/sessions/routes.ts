@@ -1,0 +1,4 @@
+// The sessions routes of the admin API (one file per endpoint beside this one).
+import type { RegisterRoutes } from '../deps.ts';
+
+export const registerSessionsRoutes: RegisterRoutes = () => {};
