@@ -1,5 +1,6 @@
 // Volume data for benchmarks and the large round-trip test: N users (in groups) and M events, made inside
 // PostgreSQL with generate_series (seconds, not minutes). Users have no password (nobody logs in as them).
+// Needs options.users ≥ 1 when events are asked for (every event is by a seeded user).
 import type pg from 'pg';
 
 export interface SeedOptions {
@@ -27,17 +28,26 @@ export async function seedVolume(client: Pick<pg.ClientBase, 'query'>, options: 
       WHERE u.username LIKE 'seed%'`,
     [options.users, groupSize],
   );
-  // Events in batches of 250k rows, so one statement never holds a huge transaction's worth of memory.
+  // Events as Gatehouse writes them (admin/audit.ts): mostly sign-ins, some changes, each by and about a seeded
+  // user, spread over the last ~23 days (one every 2 s); in batches of 250k rows, so one statement never holds a
+  // huge transaction's worth of memory.
   for (let start = 1; start <= options.events; start += 250_000) {
     const end = Math.min(options.events, start + 249_999);
     await client.query(
-      `INSERT INTO events (occurred_at, type, actor, target_type, target_id, source_address, data)
-       SELECT now() - make_interval(secs => ($3::int - i) * 2), (ARRAY['user.login', 'user.logout', 'user.updated', 'app.token_issued'])[1 + i % 4],
-              'seed' || (1 + i % greatest(1, $4::int)), 'user', 'seed' || (1 + i % greatest(1, $4::int)),
+      `WITH seeded AS (SELECT id, username, row_number() OVER (ORDER BY id) AS n FROM users WHERE username LIKE 'seed%')
+       INSERT INTO events (occurred_at, type, actor_user_id, actor, target_type, target_id, target_label, source_address, data)
+       SELECT now() - make_interval(secs => ($3::int - i) * 2), kind.type,
+              u.id, u.username,
+              CASE WHEN kind.type = 'application.updated' THEN 'application' ELSE 'user' END,
+              CASE WHEN kind.type = 'application.updated' THEN 'app-' || (i % 12) ELSE u.id::text END,
+              CASE WHEN kind.type = 'application.updated' THEN 'App ' || (i % 12) ELSE u.username END,
               ('10.' || (i % 250) || '.' || (i % 199) || '.' || (1 + i % 250))::inet,
-              jsonb_build_object('client', 'app-' || (i % 12), 'ua', 'Mozilla/5.0 (X11; Linux x86_64) seed', 'n', i)
-         FROM generate_series($1::int, $2::int) i`,
-      [start, end, options.events, options.users],
+              jsonb_build_object('clientId', 'app-' || (i % 12), 'userAgent', 'Mozilla/5.0 (X11; Linux x86_64) seed', 'n', i)
+         FROM generate_series($1::int, $2::int) i
+         JOIN seeded u ON u.n = 1 + i % greatest(1, (SELECT count(*) FROM seeded))
+         CROSS JOIN LATERAL (SELECT (ARRAY['user.login_succeeded', 'user.login_succeeded', 'user.login_succeeded', 'user.login_succeeded', 'user.login_succeeded',
+                                           'user.login_succeeded', 'user.login_failed', 'user.updated', 'group.member_added', 'application.updated'])[1 + i % 10] AS type) kind`,
+      [start, end, options.events],
     );
   }
 }
