@@ -1,8 +1,6 @@
 // The shell's own Content-Security-Policy, added to every response of the app's origin that the window loads.
 // The server already sends a strict policy with its pages; a second policy is enforced as well (a request must pass both),
 // so the window is covered even by responses the server sends without one (redirects, errors, pages of libraries).
-import { isSameOrigin } from './same-origin.ts';
-
 /** No inline script or style, nothing from another origin but https images (app logos), no plugins, no framing. */
 export const DESKTOP_CSP = [
   "default-src 'self'",
@@ -25,7 +23,3 @@ export function withDesktopCsp(headers: ResponseHeaders | undefined): ResponseHe
   return result;
 }
 
-/** The policy goes on the app's own responses; the window cannot navigate anywhere else. */
-export function desktopCspFor(url: string, headers: ResponseHeaders | undefined, appOrigin: string | null): ResponseHeaders | undefined {
-  return isSameOrigin(url, appOrigin) ? withDesktopCsp(headers) : headers;
-}

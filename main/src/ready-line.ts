@@ -1,8 +1,16 @@
 // The server's side of the ready handshake: `gatehouse serve --json` prints one JSON line on stdout when it is ready,
 // or `{"event":"error","code":…,"message":…}` when start-up fails. Anything else on stdout is not part of the handshake.
-import type { ReadyInfo } from '../../server/src/appliance/serve.ts';
 
-export type ReadyMessage = ReadyInfo;
+/**
+ * The fields of the server's ready line (ReadyInfo in server/src/appliance/serve.ts) that the shell reads.
+ * Kept here, not imported, so the desktop's compile world does not take in the server's; a test checks ReadyInfo still fits.
+ */
+export interface ReadyMessage {
+  event: 'ready';
+  url: string;
+  /** The first-admin link, only while there is no admin. */
+  setupUrl?: string;
+}
 
 export type ServerLine =
   | { event: 'ready'; ready: ReadyMessage }

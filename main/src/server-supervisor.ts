@@ -25,7 +25,6 @@ export interface ServerSupervisorOptions {
   restartPolicy?: RestartPolicy;
   /** The server stops within its own shutdown timeout (10 s by default); past this the shell ends it. */
   stopTimeoutMs?: number;
-  createToken?: () => string;
 }
 
 /** A server that is ready, and the one-time token it was started with. */
@@ -41,6 +40,7 @@ export class ServerSupervisor {
   private readonly listeners = new Set<(status: ServerStatus) => void>();
   private readonly backoff: RestartBackoff;
   private readonly logTail = new LogTail();
+  private environment: () => Record<string, string> = () => ({});
   private env: Record<string, string> = {};
   private child: ServerProcess | null = null;
   private session: ServerSession | null = null;
@@ -67,10 +67,19 @@ export class ServerSupervisor {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts the server with `env` (kept for restarts); does nothing while one runs or a restart is due. */
-  start(env: Record<string, string> = this.env): void {
-    this.env = env;
+  /**
+   * Starts the server, with the variables `environment` gives (asked again at each start, kept for the restarts after a crash;
+   * when it throws, the start fails with its message). Does nothing while a server runs or a restart is due.
+   */
+  start(environment: () => Record<string, string> = this.environment): void {
+    this.environment = environment;
     if (this.child || this.restartTimer || this.stopping) return;
+    try {
+      this.env = environment();
+    } catch (error) {
+      this.fail(errorMessage(error));
+      return;
+    }
     this.backoff.reset();
     this.spawn(1);
   }
@@ -95,7 +104,7 @@ export class ServerSupervisor {
   }
 
   private spawn(attempt: number): void {
-    const token = (this.options.createToken ?? createBootstrapToken)();
+    const token = createBootstrapToken();
     this.session = null;
     this.startupError = null;
     this.setStatus({ state: 'starting', attempt });
@@ -103,7 +112,7 @@ export class ServerSupervisor {
     try {
       child = this.options.launch({ ...this.env, [BOOTSTRAP_TOKEN_ENV]: token });
     } catch (error) {
-      this.fail(`Gatehouse could not start its server: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(`Gatehouse could not start its server: ${errorMessage(error)}`);
       return;
     }
     this.child = child;
@@ -165,4 +174,8 @@ export class ServerSupervisor {
     this.status = status;
     for (const listener of this.listeners) listener(status);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

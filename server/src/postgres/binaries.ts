@@ -37,7 +37,7 @@ export function findBinaries(): PostgresBinaries {
   let root: string;
   try {
     // The package exports only dist/index.js; its binaries sit beside dist/ in native/.
-    root = path.join(path.dirname(require.resolve(pkg)), '..', 'native');
+    root = outsideAsar(path.join(path.dirname(require.resolve(pkg)), '..', 'native'));
   } catch (error) {
     throw new ApplianceError('postgres_missing', `The embedded PostgreSQL package ${pkg} is not installed (${errorMessage(error)}). Run "npm ci" again, and make sure its install script is allowed (package.json "allowScripts").`);
   }
@@ -47,6 +47,14 @@ export function findBinaries(): PostgresBinaries {
     if (!fs.existsSync(file)) throw new ApplianceError('postgres_missing', `${file} is missing. Reinstall with "npm ci".`);
   }
   return { ...binaries, version: readVersion(binaries.postgres) };
+}
+
+/**
+ * In the desktop app, require.resolve answers with a path inside app.asar, which Electron's fs reads but the OS cannot run
+ * a program from; electron-builder unpacks these binaries beside it (asarUnpack), into app.asar.unpacked.
+ */
+export function outsideAsar(file: string): string {
+  return file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 function readVersion(postgres: string): string {
