@@ -124,7 +124,7 @@ describe('refusing bad configuration', () => {
   it('names an unknown section at the top of the file', () => {
     const error = configError(() => load(dataDir({ 'gatehouse.yaml': 'htpp:\n  port: 9090\n' })));
     expect(error.message).toContain('htpp (from config file');
-    expect(error.message).toMatch(/http, database/);
+    expect(error.message).toMatch(/http, lan, database/);
   });
 
   it('names http.port and env GATEHOUSE_HTTP_PORT when the port from the environment is out of range', () => {

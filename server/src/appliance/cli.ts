@@ -24,6 +24,11 @@ const VERBS: Record<string, Verb> = {
       'log-level': { type: 'string' },
       'postgres-tcp': { type: 'boolean' },
       'postgres-tcp-port': { type: 'string' },
+      lan: { type: 'boolean' },
+      'lan-hostname': { type: 'string' },
+      'lan-bind': { type: 'string' },
+      'lan-port': { type: 'string' },
+      'lan-allow-admin': { type: 'boolean' },
     },
     help: `Options:
   --data DIR              data dir (default: ${defaultDataDir()}; env GATEHOUSE_DATA)
@@ -35,6 +40,11 @@ const VERBS: Record<string, Verb> = {
   --log-level LEVEL       fatal, error, warn, info, debug or trace (default info)
   --postgres-tcp          also let the embedded PostgreSQL listen on 127.0.0.1 (TLS 1.3 only)
   --postgres-tcp-port N   its TCP port (default 5433)
+  --lan                   also serve HTTPS on the LAN, with a local CA devices install (docs/lan.md)
+  --lan-hostname NAME     the name LAN devices use (default gatehouse.local, advertised over mDNS)
+  --lan-bind ADDRESS      address of the LAN listener (default 0.0.0.0)
+  --lan-port PORT         its HTTPS port (default 9443; 0 picks a free one)
+  --lan-allow-admin       let the admin pages and API answer on the LAN too (default: this machine only)
   --json                  print the ready line as JSON
   -h, --help              show this help
 

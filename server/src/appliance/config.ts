@@ -23,6 +23,18 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    lan: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'serve the identity provider on the LAN over HTTPS, with a local CA (docs/lan.md)' }),
+        // RFC 1123 labels, at least two, not all digits at the end: passkeys need a host name, never an IP address.
+        hostname: Type.String({ pattern: '^(?=.{1,253}$)(?!.*\\.[0-9]+$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', default: D.DEFAULT_LAN_HOSTNAME, description: 'the name LAN devices use; a .local name is advertised over mDNS' }),
+        bindAddress: Type.String({ minLength: 1, default: D.DEFAULT_LAN_BIND_ADDRESS, description: 'address the LAN HTTPS listener binds to' }),
+        port: Port(D.DEFAULT_LAN_PORT, 'LAN HTTPS port; 0 picks a free one'),
+        allowAdmin: Type.Boolean({ default: false, description: 'let the admin pages and API answer on the LAN, not only on this machine' }),
+        mdns: Type.Boolean({ default: true, description: 'advertise a .local host name over mDNS' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     database: Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'an existing PostgreSQL instead of the embedded one' })),
@@ -91,6 +103,11 @@ export const CONFIG_FLAGS: Record<string, string> = {
   'log-level': 'log.level',
   'postgres-tcp': 'postgres.tcp.enabled',
   'postgres-tcp-port': 'postgres.tcp.port',
+  lan: 'lan.enabled',
+  'lan-hostname': 'lan.hostname',
+  'lan-bind': 'lan.bindAddress',
+  'lan-port': 'lan.port',
+  'lan-allow-admin': 'lan.allowAdmin',
 };
 
 /** Environment variables outside the GATEHOUSE_ prefix that users already know. */
@@ -276,6 +293,7 @@ const PATTERN_HINTS: Record<string, string> = {
   'database.url': 'must look like postgres://user:password@host:5432/database',
   'http.publicUrl': 'must be an http:// or https:// address such as https://id.example.lan or http://192.168.1.5:9080, with no query or fragment',
   'secrets.masterKey': 'must be 32 random bytes in base64 (make one with "openssl rand -base64 32")',
+  'lan.hostname': 'must be a host name such as gatehouse.local or id.home.example.com: lower-case letters, digits and hyphens, at least two labels, not an IP address (passkeys need a name)',
 };
 
 function gotValue(origin: Origin | undefined, settingPath = ''): string {

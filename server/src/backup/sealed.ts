@@ -25,4 +25,7 @@ export interface SealedSetting {
 
 export const SEALED_SETTINGS: readonly SealedSetting[] = [
   { key: 'backup.schedule', field: 'passphraseSealed', context: 'backup-schedule-passphrase' },
+  // The LAN certificate authority's key (server/src/lan/authority-store.ts): a restore onto a new machine keeps the
+  // CA that the team's devices already trust.
+  { key: 'lan.ca', field: 'privateKeySealed', context: 'lan-ca-private-key' },
 ];
