@@ -89,7 +89,7 @@ describe('backup and restore', () => {
     expect(await identity.findUserByLogin('carol')).toBeNull();
     expect(fs.statSync(path.join(app.ctx.dataDir, 'media', 'branding', 'logo.png')).size).toBe(5000);
     // No scratch schema is left behind, and the live schema is still "public".
-    const { rows } = await app.platform.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gatehouse_%'`);
+    const { rows } = await app.platform.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gatehouse_%' AND nspname <> 'gatehouse_ext'`);
     expect(rows).toEqual([]);
   });
 
@@ -106,7 +106,7 @@ describe('backup and restore', () => {
     expect(result.tables.every((t) => t.matches)).toBe(true);
     expect(result.tables.find((t) => t.name === 'users')!.rows).toBe(before.users!.rows);
     expect(await tableChecksums(app.platform.pool)).toEqual(live);
-    const { rows } = await app.platform.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gatehouse_%'`);
+    const { rows } = await app.platform.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'gatehouse_%' AND nspname <> 'gatehouse_ext'`);
     expect(rows).toEqual([]);
   });
 

@@ -224,12 +224,12 @@ describe('no account enumeration', () => {
     expect(answers[2]).toEqual(answers[0]);
   });
 
-  // Equal work, rather than a timed assertion: the flow checks every answer through one verifyPassword call, and
+  // Equal work, rather than a timed assertion: the flow checks every answer through one checkPassword call, and
   // identity-passwords.test.ts shows that call runs exactly one argon2id verification whatever the account.
   it('does the same work for an unknown user as for a wrong password: one password check each', async () => {
     const calls: string[] = [];
-    const original = identity.verifyPassword;
-    identity.verifyPassword = async (login, password) => {
+    const original = identity.checkPassword;
+    identity.checkPassword = async (login, password) => {
       calls.push(login);
       return original.call(identity, login, password);
     };
@@ -243,7 +243,7 @@ describe('no account enumeration', () => {
         expect(response.statusCode).toBe(400);
       }
     } finally {
-      identity.verifyPassword = original;
+      identity.checkPassword = original;
     }
     expect(calls).toEqual(['nobody-at-all', 'bob']);
   });
@@ -375,6 +375,32 @@ describe('an existing Gatehouse session', () => {
     expect((await browser.get('/api/flow/session')).json()).toEqual({ signedIn: false });
     const uid = await authorize(browser);
     expect(await view(browser, uid)).toMatchObject({ step: 'identify' });
+  });
+});
+
+describe('sign-in events', () => {
+  async function eventsOf(type: string, sourceAddress: string) {
+    const { rows } = await app.db.pool.query<{ actor: string; actor_user_id: string | null; target_id: string | null; data: Record<string, unknown> }>(
+      'SELECT actor, actor_user_id, target_id, data FROM events WHERE type = $1 AND source_address = $2 ORDER BY id',
+      [type, sourceAddress],
+    );
+    return rows;
+  }
+
+  it('records a sign-in with the application and the new session, and a refused one with why', async () => {
+    const alice = (await identity.findUserByUsername('alice'))!;
+    const browser = newBrowser('10.20.0.1');
+    expect((await signIn(browser, await authorize(browser), 'alice', 'wrong password')).statusCode).toBe(400);
+    expect((await signIn(browser, await authorize(browser), 'nobody-here', PASSWORD)).statusCode).toBe(400);
+    expect((await signIn(browser, await authorize(browser), 'alice', PASSWORD)).statusCode).toBe(200);
+    expect(await eventsOf('user.login_failed', '10.20.0.1')).toEqual([
+      { actor: 'anonymous', actor_user_id: null, target_id: alice.id, data: { reason: 'wrong_password', login: 'alice', clientId } },
+      { actor: 'anonymous', actor_user_id: null, target_id: null, data: { reason: 'unknown_user', clientId } },
+    ]);
+    const [session] = (await identity.listSessionsOfUser(alice.id)).filter((live) => live.lastIp === '10.20.0.1');
+    expect(await eventsOf('user.login_succeeded', '10.20.0.1')).toEqual([
+      { actor: 'alice', actor_user_id: alice.id, target_id: alice.id, data: { method: 'password', clientId, sessionId: session!.id } },
+    ]);
   });
 });
 

@@ -7,6 +7,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { AppContext, Domain } from '../appliance/context.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { OidcService } from '../providers/oidc/index.ts';
+import type { FlowsService } from '../flows/index.ts';
+import { bootstrapRoute, takeBootstrapDigest } from './bootstrap/route.ts';
 import { registerExpiringTable } from '../platform/cleanup.ts';
 import { adminGuard, userGuard } from './guard.ts';
 import type { AdminDeps, RegisterRoutes } from './deps.ts';
@@ -19,6 +21,7 @@ import { registerApplicationsRoutes } from './applications/routes.ts';
 import { registerSessionsRoutes } from './sessions/routes.ts';
 import { registerEventsRoutes } from './events/routes.ts';
 import { registerSettingsRoutes } from './settings/routes.ts';
+import { registerBrandingRoutes } from './settings/public-routes.ts';
 import { registerStatusRoutes } from './status/routes.ts';
 import { registerTokensRoutes } from './tokens/routes.ts';
 import { registerPortalRoutes } from '../portal/routes.ts';
@@ -49,16 +52,21 @@ export interface AdminService {
   readonly hub: LiveHub;
 }
 
-export function createAdmin(ctx: AppContext, deps: { identity: IdentityService; oidc: OidcService }): Domain<AdminService> {
+export function createAdmin(ctx: AppContext, deps: { identity: IdentityService; oidc: OidcService; flows: FlowsService }): Domain<AdminService> {
   const tokens = new ApiTokenRepo(ctx.platform.pool);
   const hub = new LiveHub(ctx.platform.bus);
   const guard = adminGuard({ identity: deps.identity, tokens, publicUrl: ctx.publicUrl });
   const adminDeps: AdminDeps = { ctx, identity: deps.identity, oidc: deps.oidc, tokens, hub };
+  // Read once at start and removed from the environment: the desktop shell's one-time sign-in.
+  const bootstrapDigest = takeBootstrapDigest();
 
   async function register(app: FastifyInstance): Promise<void> {
     // At the root, so the document lists the routes of every domain registered after this one (backups too).
     await app.register(fastifySwagger, openApiOptions(ctx.publicUrl));
     app.get('/api/v1/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
+    bootstrapRoute(app, { pool: ctx.platform.pool, identity: deps.identity, setupUrl: deps.flows.setupUrl }, bootstrapDigest);
+    // Public: the sign-in pages show the instance's name and logo before anyone signs in.
+    await registerBrandingRoutes(app, adminDeps);
 
     await app.register(async (api) => {
       await api.register(fastifyWebsocket, { options: { maxPayload: 1024 } });

@@ -21,6 +21,9 @@ import { createDomains } from './domains.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { loadMasterKey } from '../secrets/master-key.ts';
 import { planBudget } from '../postgres/budget.ts';
+import { isShutdownMessage } from '../../../main/src/shutdown-message.ts';
+import { lanServiceOf, lanUrl, type LanService } from '../lan/index.ts';
+import { savedPublicUrl } from '../admin/settings/public-url.ts';
 
 export interface ServeOptions {
   dataDir: string;
@@ -31,7 +34,10 @@ export interface ServeOptions {
 
 export interface ReadyInfo {
   event: 'ready';
+  /** Where this machine reaches Gatehouse: the public URL, or in LAN mode the loopback listener (the desktop window's). */
   url: string;
+  /** In LAN mode: https://<hostname>[:port], what LAN devices use (the OIDC issuer). */
+  lanUrl?: string;
   pid: number;
   instanceId: string;
   dataDir: string;
@@ -65,6 +71,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   try {
     // The port is settled before anything starts: the public URL (the OIDC issuer) depends on it.
     const port = await reservePort(config.http.host, config.http.port);
+    const lanPort = config.lan.enabled ? await reservePort(config.lan.bindAddress, config.lan.port, LAN_FLAGS) : null;
     let target: DatabaseTarget;
     let postgresVersion: string | null = null;
     if (config.database.url) {
@@ -104,12 +111,15 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
     parts.platform = platform;
 
+    const loopbackUrl = `http://${formatHost(config.http.host)}:${port}`;
     const ctx: AppContext = {
       config,
       logger: log,
       platform,
       dataDir,
-      publicUrl: (config.http.publicUrl ?? `http://${formatHost(config.http.host)}:${port}`).replace(/\/+$/, ''),
+      // In LAN mode the issuer is the LAN URL: tokens must name what LAN devices use (docs/lan.md).
+      // The config wins; then the address an admin saved in Settings (read once: it is fixed while the process runs).
+      publicUrl: (config.http.publicUrl ?? (await savedPublicUrl(platform.pool)) ?? (lanPort !== null ? lanUrl(config.lan.hostname, lanPort) : loopbackUrl)).replace(/\/+$/, ''),
       secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
     };
     const domains = await createDomains(ctx);
@@ -134,12 +144,22 @@ export async function serve(options: ServeOptions): Promise<void> {
     parts.app = app;
     await listen(app, config.http.host, port);
     parts.drainTimeoutMs = config.http.drainTimeoutMs;
+    const lan = lanServiceOf(domains);
+    if (lan && lanPort !== null) {
+      parts.lan = lan;
+      await lan.listen(app, lanPort);
+    }
 
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(`received ${signal}`, 0));
+    // Under the desktop shell on Windows (no SIGTERM for a utility process), the shell asks through its parent port.
+    const parentPort = (process as { parentPort?: { on(event: 'message', listener: (message: { data: unknown }) => void): void } }).parentPort;
+    parentPort?.on('message', (message) => {
+      if (isShutdownMessage(message.data)) void shutdown('the desktop app asked to stop', 0);
+    });
 
     const ready: ReadyInfo = {
       event: 'ready',
-      url: ctx.publicUrl,
+      url: lan ? loopbackUrl : ctx.publicUrl,
       pid: process.pid,
       instanceId,
       dataDir,
@@ -150,7 +170,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     };
     const { event: _event, pid: _pid, instanceId: _instanceId, setupUrl: _setupUrl, ...readyFields } = ready;
     log.info(readyFields, 'Gatehouse is ready');
-    const setup = ready.setupUrl ? ` Create the first admin at ${ready.setupUrl}` : '';
+    const setup = (ready.lanUrl ? ` LAN: ${ready.lanUrl}.` : '') + (ready.setupUrl ? ` Create the first admin at ${ready.setupUrl}` : '');
     process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms).${setup}\n`);
   } catch (error) {
     // Stop whatever did start, release the lock, and let the CLI print the message.
@@ -167,6 +187,7 @@ interface Parts {
   platform?: Platform;
   domains?: Domain[];
   app?: FastifyInstance;
+  lan?: LanService;
   drainTimeoutMs?: number;
 }
 
@@ -179,10 +200,11 @@ async function stopAll(parts: Parts, reason: string, timeoutMs: number): Promise
   const orderly = (async () => {
     if (parts.app) {
       // Stop accepting; requests in flight get drainTimeoutMs to finish.
-      const drained = parts.app.close();
+      const drained = Promise.all([parts.app.close(), parts.lan?.closeListener()]);
       const drainLimit = new Promise((r) => setTimeout(r, parts.drainTimeoutMs ?? 5_000).unref());
       await Promise.race([drained, drainLimit]);
       parts.app.server.closeAllConnections();
+      parts.lan?.closeAllConnections();
     }
     for (const domain of [...(parts.domains ?? [])].reverse()) await domain.stop?.().catch((error: unknown) => logger.error({ err: error, domain: domain.name }, 'stopping a domain failed'));
     if (parts.platform) await parts.platform.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the platform failed'));
@@ -238,7 +260,7 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
  * Fails fast, before PostgreSQL starts, when the HTTP port cannot be had; for port 0, picks a free one now,
  * because the public URL must be known before the domains start.
  */
-async function reservePort(host: string, port: number): Promise<number> {
+async function reservePort(host: string, port: number, flags: ListenFlags = HTTP_FLAGS): Promise<number> {
   const probe = net.createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -247,17 +269,27 @@ async function reservePort(host: string, port: number): Promise<number> {
     });
     return (probe.address() as net.AddressInfo).port;
   } catch (error) {
-    throw listenError(error, host, port);
+    throw listenError(error, host, port, flags);
   } finally {
     await new Promise((r) => probe.close(r));
   }
 }
 
-function listenError(error: unknown, host: string, port: number): unknown {
+/** The flags that choose a listener's address and port, named in the messages of listenError. */
+interface ListenFlags {
+  host: string;
+  port: string;
+  /** A port above 1023 to suggest. */
+  usualPort: number;
+}
+const HTTP_FLAGS: ListenFlags = { host: '--host', port: '--port', usualPort: 9080 };
+const LAN_FLAGS: ListenFlags = { host: '--lan-bind', port: '--lan-port', usualPort: 9443 };
+
+function listenError(error: unknown, host: string, port: number, flags: ListenFlags = HTTP_FLAGS): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new ApplianceError('port_in_use', `Port ${port} on ${host} is already in use by another program. Stop that program, or start Gatehouse with --port <another port>.`);
-  if (code === 'EADDRNOTAVAIL') return new ApplianceError('address_unavailable', `This machine has no address ${host}. Use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network).`);
-  if (code === 'EACCES') return new ApplianceError('port_forbidden', `Gatehouse may not listen on port ${port} (ports below 1024 need special rights). Use --port 9080 or another port above 1023.`);
+  if (code === 'EADDRINUSE') return new ApplianceError('port_in_use', `Port ${port} on ${host} is already in use by another program. Stop that program, or start Gatehouse with ${flags.port} <another port>.`);
+  if (code === 'EADDRNOTAVAIL') return new ApplianceError('address_unavailable', `This machine has no address ${host}. Use ${flags.host} 127.0.0.1 (this machine only) or ${flags.host} 0.0.0.0 (every network).`);
+  if (code === 'EACCES') return new ApplianceError('port_forbidden', `Gatehouse may not listen on port ${port} (ports below 1024 need special rights). Use ${flags.port} ${flags.usualPort} or another port above 1023.`);
   return error;
 }
 

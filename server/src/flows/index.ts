@@ -1,5 +1,6 @@
-// The flows domain: the login flow of OIDC interactions (identify → password → consent), the first-admin setup,
-// the signed-in page's session API, and the browser pages that drive them (built from renderer/).
+// The flows domain: the login flow of OIDC interactions (identify → password → consent), the direct sign-in to
+// Gatehouse, password-reset links, the first-admin setup, the signed-in page's session API, and the browser pages
+// that drive them (built from renderer/).
 import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { AppContext, Domain } from '../appliance/context.ts';
@@ -22,6 +23,12 @@ import { setupStateRoute } from './setup/state.ts';
 import { setupCompleteRoute } from './setup/complete.ts';
 import { currentSessionRoute } from './session/current.ts';
 import { signOutRoute } from './session/sign-out.ts';
+import { PasswordSignIn } from './login/password-sign-in.ts';
+import { DirectSignIn } from './login/service.ts';
+import { loginRoute } from './login/login.ts';
+import { PasswordResetFlow } from './reset/service.ts';
+import { resetStateRoute } from './reset/state.ts';
+import { resetCompleteRoute } from './reset/complete.ts';
 
 /** The browser pages this domain serves (index.html of the renderer build); any other path is not a page. */
 export const PAGE_ROUTES = [
@@ -39,15 +46,18 @@ export function createFlows(ctx: AppContext, deps: { identity: IdentityService; 
   const { platform, logger } = ctx;
   const origin = new URL(ctx.publicUrl).origin;
   const log = logger.child({ component: 'flows' });
+  const signIn = new PasswordSignIn({ identity: deps.identity, rateLimiter: platform.rateLimiter, db: platform.pool, logger: log });
   const login = new LoginFlows({
     repo: new FlowRepo(platform.pool),
     identity: deps.identity,
     provider: deps.oidc,
-    rateLimiter: platform.rateLimiter,
+    signIn,
     binding: createBrowserBinding(ctx.publicUrl),
     origin,
     logger: log,
   });
+  const directSignIn = new DirectSignIn({ identity: deps.identity, signIn, origin });
+  const reset = new PasswordResetFlow({ identity: deps.identity, signIn, rateLimiter: platform.rateLimiter, origin });
   const setup = new FirstAdminSetup({ repo: new SetupRepo(platform.pool), locks: platform.locks, identity: deps.identity, publicUrl: ctx.publicUrl, logger: log });
 
   async function routes(app: FastifyInstance): Promise<void> {
@@ -63,6 +73,9 @@ export function createFlows(ctx: AppContext, deps: { identity: IdentityService; 
     setupCompleteRoute(app, setup, { origin, rateLimiter: platform.rateLimiter });
     currentSessionRoute(app, deps.identity);
     signOutRoute(app, deps.identity, { origin });
+    loginRoute(app, directSignIn);
+    resetStateRoute(app, reset);
+    resetCompleteRoute(app, reset);
     await registerRenderer(app, { pages: PAGE_ROUTES });
   }
 

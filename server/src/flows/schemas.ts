@@ -31,6 +31,50 @@ export const SetupBody = Type.Object(
 );
 export type SetupBody = Static<typeof SetupBody>;
 
+/**
+ * POST /api/flow/login: signing in to Gatehouse itself (the control UI, the portal), outside any app's sign-in.
+ * `next` is where the page wants to go afterwards: a path on this server ("/admin/users?search=a"); anything
+ * else is ignored and the answer sends the browser to "/".
+ */
+export const LoginBody = Type.Object(
+  {
+    login: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    next: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+/** Signed in: the session cookie is set; the page navigates to redirectTo (a same-site path). */
+export interface LoginDone {
+  redirectTo: string;
+}
+
+/** GET /api/flow/reset?token=…: the link in a password-reset URL (/reset?token=…). */
+export const ResetQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
+export type ResetQuery = Static<typeof ResetQuery>;
+
+/**
+ * Whether the link can set a password: open (for whom, and the policy's minimum length, so the page can say it
+ * before the server does), or not (unknown, used, replaced by a newer link, expired, or the user is disabled).
+ */
+export type ResetView = { state: 'open'; username: string; passwordMinLength: number } | { state: 'invalid_link' };
+
+/** POST /api/flow/reset: sets the password, ends the user's other sessions and signs them in. */
+export const ResetBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type ResetBody = Static<typeof ResetBody>;
+
+export interface ResetDone {
+  redirectTo: string;
+}
+
 /** The app asking the user to sign in, as the pages show it. */
 export interface ClientView {
   name: string;
@@ -91,4 +135,6 @@ export interface ApiError {
   error: string;
   message: string;
   requestId?: string;
+  /** The request field the error concerns, when it concerns one (e.g. "password" for password_too_short). */
+  field?: string;
 }

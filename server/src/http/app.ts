@@ -8,6 +8,7 @@ import { requestIdFor } from './request-id.ts';
 import { registerHealth, type ReadinessDeps } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import type { Domain } from '../appliance/context.ts';
+import { lanListenerPolicy } from '../lan/listener-policy.ts';
 
 export interface ServerDeps {
   logger: Logger;
@@ -27,6 +28,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // On close, idle keep-alive sockets go at once; in-flight requests are drained.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A field the schema does not name is refused (400 naming it), not silently dropped: a typo in an API call
+    // must not pass for a request that did what was meant. (Fastify's default strips unknown properties.)
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -35,6 +39,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.header('x-frame-options', 'DENY');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+  // LAN mode: which door a request came in by (server/src/lan/listener-policy.ts), before any route's own guard.
+  const lanPolicy = lanListenerPolicy(deps.domains ?? []);
+  if (lanPolicy) app.addHook('onRequest', lanPolicy);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerHealth(app, deps.readiness);

@@ -1,9 +1,14 @@
 // Command-line verbs of the identity domain: user add|list|set-password|disable|enable, group add|add-member|remove-member.
-// They work on the data dir's database whether or not the server runs (openCliDatabase), and the server sees each
-// change at its next request: sessions and users are read from the database on every request, never cached.
+// They work on the data dir's database whether or not the server runs (withCliDatabase), and the server sees each
+// change at its next request: sessions and users are read from the database on every request, never cached. Each
+// change goes through the admin API's own services, so it obeys the same rules (the last admin stays) and records the
+// same event with the actor "cli", which every open control UI hears of at once.
 import { ApplianceError, UsageError } from '../appliance/errors.ts';
 import { withCliDatabase } from '../appliance/cli-database.ts';
 import { commonOptions, DATA_OPTION_HELP, type Verb, type VerbValues } from '../appliance/verb.ts';
+import type { EventActor } from '../admin/audit.ts';
+import { createUsersAdmin, type UsersAdmin } from '../admin/users/service.ts';
+import { GroupsAdmin } from '../admin/groups/service.ts';
 import { IdentityError } from './errors.ts';
 import { checkPasswordPolicy } from './passwords.ts';
 import { checkDisplayName, checkEmail, checkGroupDescription, checkGroupName, checkUsername } from './schemas.ts';
@@ -14,9 +19,22 @@ const PASSWORD_STDIN_HELP = `  --password-stdin        read the password from th
                           (without it, a terminal asks for it without showing it;
                           a password is never taken from the command line)`;
 
-/** Runs `work` on the identity service of the data dir's database; identity errors become CLI errors. */
-async function withIdentity<T>(values: VerbValues, work: (identity: IdentityService) => Promise<T>): Promise<T> {
-  return withCliDatabase(values, (db) => work(createIdentityService({ pool: db.pool, publicUrl: db.publicUrl })));
+/** Who the event log names for a change made here. */
+const CLI_ACTOR: EventActor = { actor: 'cli' };
+
+interface CliServices {
+  identity: IdentityService;
+  users: UsersAdmin;
+  groups: GroupsAdmin;
+}
+
+/** Runs `work` on the services of the data dir's database; identity errors become CLI errors. */
+async function withIdentity<T>(values: VerbValues, work: (services: CliServices) => Promise<T>): Promise<T> {
+  return withCliDatabase(values, (db) => {
+    const identity = createIdentityService({ pool: db.pool, publicUrl: db.publicUrl });
+    const users = createUsersAdmin({ identity, db: db.pool, publicUrl: db.publicUrl });
+    return work({ identity, users, groups: new GroupsAdmin({ identity, db: db.pool, users }) });
+  });
 }
 
 /** Bad input exits 2 (UsageError); a name taken or not found exits 1. */
@@ -58,6 +76,7 @@ async function readPassword(values: VerbValues, options: { required: boolean }):
   else if (stdinIsTerminal()) password = await passwordFromPrompt('Password', { optional: !options.required });
   else if (options.required) throw new UsageError('no_password', 'No password: pipe it in with --password-stdin, or run this in a terminal to be asked for it.');
   else password = null;
+  // The rules every policy shares, before the database is opened; the policy in the settings applies when it is set.
   if (password !== null) checkPasswordPolicy(password);
   return password;
 }
@@ -95,8 +114,8 @@ Without a password (stdin not a terminal, or an empty answer) the user cannot lo
     const displayName = values['display-name'] as string | undefined;
     if (displayName !== undefined) checkDisplayName(displayName);
     const password = await readPassword(values, { required: false });
-    const user = await withIdentity(values, (identity) =>
-      identity.createUser({ username, email, displayName, password: password ?? undefined, isAdmin: values.admin === true, emailVerified: values['email-verified'] === true }),
+    const user = await withIdentity(values, ({ users }) =>
+      users.create({ username, email, displayName, password: password ?? undefined, isAdmin: values.admin === true, emailVerified: values['email-verified'] === true }, CLI_ACTOR),
     );
     process.stdout.write(`Added ${user.isAdmin ? 'admin' : 'user'} ${user.username} (id ${user.id}).\n`);
     if (password === null) process.stdout.write(`${user.username} has no password yet: set one with "gatehouse user set-password ${user.username}".\n`);
@@ -116,7 +135,7 @@ ${DATA_OPTION_HELP}
 Prints every user in username order.`,
   run: withCliErrors(async (values, positionals) => {
     names('user list', positionals, []);
-    const users = await withIdentity(values, async (identity) => {
+    const users = await withIdentity(values, async ({ identity }) => {
       const all: UserRecord[] = [];
       for (let page = await identity.listUsers({ limit: 1_000 }); page.length > 0; page = await identity.listUsers({ limit: 1_000, after: page.at(-1)!.username })) all.push(...page);
       return all;
@@ -163,15 +182,15 @@ ${PASSWORD_STDIN_HELP}
 ${DATA_OPTION_HELP}
   -h, --help              show this help
 
-A password has 8 to 1024 characters. The user's sessions end, so whoever knew the old
+A password has up to 1024 characters, and at least the password policy's minimum (8 unless
+changed in the control UI's settings). The user's sessions end, so whoever knew the old
 password is signed out too.`,
   run: withCliErrors(async (values, positionals) => {
     const [username] = names('user set-password', positionals, ['NAME']) as [string];
     const password = (await readPassword(values, { required: true }))!;
-    const signedOut = await withIdentity(values, async (identity) => {
+    const signedOut = await withIdentity(values, async ({ identity, users }) => {
       const user = await existingUser(identity, username);
-      await identity.setPassword(user.id, password);
-      return identity.revokeSessionsOfUser(user.id);
+      return (await users.setPassword(user.id, password, CLI_ACTOR)).sessionsRevoked;
     });
     process.stdout.write(`Password of ${username} set; ${signedOut} session${signedOut === 1 ? '' : 's'} signed out.\n`);
   }),
@@ -187,10 +206,10 @@ function setActiveVerb(active: boolean): Verb {
 ${DATA_OPTION_HELP}
   -h, --help              show this help
 
-${active ? 'The user can log in again with their password; sessions ended by "disable" stay ended.' : 'The user keeps their account, groups and password, but cannot log in, and every session\nthey have ends at once. Apps refuse their tokens at the next refresh. Undo with "gatehouse user enable NAME".'}`,
+${active ? 'The user can log in again with their password; sessions ended by "disable" stay ended.' : 'The user keeps their account, groups and password, but cannot log in, and every session\nthey have ends at once. Apps refuse their tokens at the next refresh. Undo with "gatehouse user enable NAME".\nThe last active admin cannot be disabled: make someone else an admin first.'}`,
     run: withCliErrors(async (values, positionals) => {
       const [username] = names(`user ${verb}`, positionals, ['NAME']) as [string];
-      await withIdentity(values, async (identity) => identity.setActive((await existingUser(identity, username)).id, active));
+      await withIdentity(values, async ({ identity, users }) => users.update((await existingUser(identity, username)).id, { isActive: active }, CLI_ACTOR));
       process.stdout.write(active ? `${username} is enabled.\n` : `${username} is disabled and signed out everywhere.\n`);
     }),
   };
@@ -212,7 +231,7 @@ ${DATA_OPTION_HELP}
     checkGroupName(name);
     const description = values.description as string | undefined;
     if (description !== undefined) checkGroupDescription(description);
-    const group = await withIdentity(values, (identity) => identity.createGroup(name, description));
+    const group = await withIdentity(values, ({ groups }) => groups.create({ name, description }, CLI_ACTOR));
     process.stdout.write(`Added group ${group.name}.\n`);
   }),
 };
@@ -231,7 +250,7 @@ ${change === 'add' ? 'A user already in the group stays in it.' : 'A user not in
 "groups" claim of the next token they get.`,
     run: withCliErrors(async (values, positionals) => {
       const [group, username] = names(verb, positionals, ['GROUP', 'USER']) as [string, string];
-      await withIdentity(values, (identity) => (change === 'add' ? identity.addMember(group, username) : identity.removeMember(group, username)));
+      await withIdentity(values, ({ groups }) => groups.changeMembershipByName(change, group, username, CLI_ACTOR));
       process.stdout.write(change === 'add' ? `${username} is in ${group}.\n` : `${username} is not in ${group}.\n`);
     }),
   };

@@ -11,12 +11,22 @@ export const IDENTITY_ERRORS = {
   invalid_description: 400,
   password_too_short: 400,
   password_too_long: 400,
+  password_is_username: 400,
+  invalid_session_settings: 400,
+  invalid_password_policy: 400,
   username_taken: 409,
   email_taken: 409,
   group_taken: 409,
   user_not_found: 404,
   group_not_found: 404,
+  session_not_found: 404,
   user_disabled: 403,
+  /** A reset link for a disabled user could not be used: enable them first. */
+  user_is_disabled: 409,
+  /** The change would leave no active admin (demote, disable or delete the last one). */
+  last_admin: 409,
+  /** An admin disabling, demoting or deleting themselves would lock themselves out; another admin can. */
+  cannot_change_self: 409,
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
@@ -33,13 +43,15 @@ const FIELD_OF_CODE: Partial<Record<IdentityErrorCode, string>> = {
   invalid_description: 'description',
   password_too_short: 'password',
   password_too_long: 'password',
+  password_is_username: 'password',
 };
 
 export class IdentityError extends HttpError {
   declare readonly code: IdentityErrorCode;
 
-  constructor(code: IdentityErrorCode, message: string) {
-    super(IDENTITY_ERRORS[code], code, message, {}, FIELD_OF_CODE[code]);
+  /** `field` names the request field when the code alone does not (e.g. which of two settings is wrong). */
+  constructor(code: IdentityErrorCode, message: string, field: string | undefined = FIELD_OF_CODE[code]) {
+    super(IDENTITY_ERRORS[code], code, message, {}, field);
     this.name = 'IdentityError';
   }
 

@@ -1,11 +1,24 @@
-// The identity domain: users, groups, passwords and sessions. No HTTP routes of its own yet:
-// the login flow and the OIDC provider use its service; the admin API will come with a later issue.
+// The identity domain: users, groups, passwords, sessions, reset links, and its policy settings (session lifetimes,
+// password rules). No HTTP routes of its own: the login flows, the admin API and the OIDC provider use its service.
 import type { AppContext, Domain } from '../appliance/context.ts';
 import { registerExpiringTable } from '../platform/cleanup.ts';
+import { IdentityPolicy } from './policy.ts';
 import { createIdentityService, type IdentityService } from './service.ts';
-export { claimsOf } from './service.ts';
+export { claimsOf, PASSWORD_RESET_TTL_SECONDS } from './service.ts';
 
-export type { AuthenticatedSession, IdentityService, OidcClaims, SessionRecord, UserRecord } from './service.ts';
+export type {
+  AuthenticatedSession,
+  GroupRecord,
+  GroupRef,
+  IdentityService,
+  IdentityTransaction,
+  OidcClaims,
+  PasswordCheck,
+  RevokedSession,
+  SessionRecord,
+  UserChanges,
+  UserRecord,
+} from './service.ts';
 export type { SessionCookie } from './session-cookie.ts';
 export { IdentityError, type IdentityErrorCode } from './errors.ts';
 
@@ -14,6 +27,18 @@ export { IdentityError, type IdentityErrorCode } from './errors.ts';
 registerExpiringTable({ table: 'sessions', expiryCondition: 'idle_expires_at < now()', batchSize: 2_000 });
 
 export function createIdentity(ctx: AppContext): Domain<IdentityService> {
-  const service = createIdentityService({ pool: ctx.platform.pool, publicUrl: ctx.publicUrl, logger: ctx.logger.child({ component: 'identity' }) });
-  return { name: 'identity', service, async register() {} };
+  const { pool, bus } = ctx.platform;
+  const policy = new IdentityPolicy(pool, bus);
+  const service = createIdentityService({ pool, publicUrl: ctx.publicUrl, logger: ctx.logger.child({ component: 'identity' }), policy });
+  return {
+    name: 'identity',
+    service,
+    async register() {},
+    async start() {
+      policy.start();
+    },
+    async stop() {
+      policy.stop();
+    },
+  };
 }

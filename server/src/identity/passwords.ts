@@ -1,8 +1,12 @@
 // Password hashing (argon2id, PHC strings) and the password policy.
 import { randomBytes } from 'node:crypto';
 import { hash, parseOptions, verify, type Algorithm, type Version } from '@node-rs/argon2';
+import type { PasswordPolicy } from '../admin/settings/schemas.ts';
 import { IdentityError } from './errors.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schemas.ts';
+
+/** The policy until an admin changes it (Settings → Passwords). */
+export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({ minLength: PASSWORD_MIN_LENGTH, disallowUsername: true });
 
 export interface Argon2idParameters {
   /** KiB. */
@@ -61,11 +65,28 @@ export function createArgon2idHasher(parameters: Argon2idParameters = ARGON2ID_P
   };
 }
 
-/** Throws password_too_short / password_too_long; counts characters (code points), not bytes. */
-export function checkPasswordPolicy(password: string): void {
-  const length = [...normalize(password)].length;
-  if (length < PASSWORD_MIN_LENGTH) throw new IdentityError('password_too_short', `A password needs at least ${PASSWORD_MIN_LENGTH} characters.`);
+/** Whose password it is: with disallowUsername, it must not be their username or email address (which also sign in). */
+export interface PasswordOwner {
+  username: string;
+  email?: string | null;
+}
+
+/**
+ * Throws password_too_short / password_too_long / password_is_username; counts characters (code points), not bytes.
+ * NIST SP 800-63B §5.1.1.2: a minimum length, no composition rules, and no context-specific words such as the username.
+ */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY, owner?: PasswordOwner): void {
+  const normalized = normalize(password);
+  const length = [...normalized].length;
+  if (length < policy.minLength) throw new IdentityError('password_too_short', `A password needs at least ${policy.minLength} characters.`);
   if (length > PASSWORD_MAX_LENGTH) throw new IdentityError('password_too_long', `A password can have at most ${PASSWORD_MAX_LENGTH} characters.`);
+  if (policy.disallowUsername && owner) {
+    const lowered = normalized.toLowerCase();
+    const names = [owner.username, owner.email].filter((name): name is string => typeof name === 'string' && name !== '');
+    if (names.some((name) => normalize(name).toLowerCase() === lowered)) {
+      throw new IdentityError('password_is_username', 'A password must not be the username or the email address: choose something else.');
+    }
+  }
 }
 
 /** A password nobody knows, for verifying against when there is no real hash (unknown user, no password). */

@@ -3,12 +3,14 @@
 // The statements of every login and authenticated request are named (prepared once per connection): PostgreSQL
 // then skips parsing and planning them again, which is a good part of their cost on this path.
 import type pg from 'pg';
-import type { SessionRecord, UserRecord } from './service.ts';
+import { LOCK_KEY_SQL } from '../platform/locks.ts';
+import type { GroupRecord, GroupRef, RevokedSession, SessionRecord, UserChanges, UserRecord } from './service.ts';
 
 /** What the repo needs of a pool (the server's, or the CLI's). */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
 const USER_COLUMNS = 'id, username, email, email_verified, display_name, is_active, is_admin, attributes, created_at, updated_at';
+const GROUP_COLUMNS = 'id, name, description, created_at, updated_at';
 // host() drops the /32 (or /128) netmask that inet would print.
 const SESSION_COLUMNS = 'id, user_id, created_at, last_seen_at, expires_at, idle_expires_at, auth_time, auth_methods, host(last_ip) AS last_ip, user_agent';
 
@@ -21,6 +23,14 @@ interface UserRow {
   is_active: boolean;
   is_admin: boolean;
   attributes: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface GroupRow {
+  id: string;
+  name: string;
+  description: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -62,8 +72,12 @@ export interface SessionLookup {
   tokenHash: Buffer;
   ip: string | null;
   userAgent: string | null;
-  idleSeconds: number;
   slideIntervalSeconds: number;
+}
+
+/** A LIKE pattern for "contains": the search's own wildcards escaped, so a search for "50%" finds "50%". */
+export function containsPattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
 /** A unique index a write ran into (PostgreSQL 23505), for turning into username_taken and the like. */
@@ -128,27 +142,39 @@ const ACTIVE_USER_WITH_GROUPS = { name: 'identity_active_user_with_groups', text
 
 const INSERT_GROUP = `INSERT INTO groups (name, description) VALUES ($1, $2) RETURNING id, name`;
 
-// groups_name_lower and users_username_lower resolve the names; an existing membership is left as it is.
-const ADD_MEMBER = `
-  WITH g AS (SELECT id FROM groups WHERE lower(name) = lower($1)),
-       u AS (SELECT id FROM users WHERE lower(username) = lower($2)),
-       added AS (INSERT INTO group_members (group_id, user_id) SELECT g.id, u.id FROM g, u ON CONFLICT DO NOTHING)
-  SELECT (SELECT id FROM g) AS group_id, (SELECT id FROM u) AS user_id`;
+/**
+ * Adds or removes one membership, the group and user named by name (groups_name_lower, users_username_lower) or by id
+ * (primary keys); an existing membership is left as it is, as is a missing one. Answers who was found, and whether
+ * anything changed (the group_members primary key decides).
+ */
+function membershipSql(change: 'add' | 'remove', by: 'name' | 'id'): string {
+  const group = by === 'name' ? 'lower(name) = lower($1)' : 'id = $1::uuid';
+  const user = by === 'name' ? 'lower(username) = lower($2)' : 'id = $2::uuid';
+  const changeSql = change === 'add'
+    ? 'INSERT INTO group_members (group_id, user_id) SELECT g.id, u.id FROM g, u ON CONFLICT DO NOTHING RETURNING 1'
+    : 'DELETE FROM group_members WHERE group_id IN (SELECT id FROM g) AND user_id IN (SELECT id FROM u) RETURNING 1';
+  return `
+  WITH g AS (SELECT id, name FROM groups WHERE ${group}),
+       u AS (SELECT id, username FROM users WHERE ${user}),
+       changed AS (${changeSql})
+  SELECT (SELECT id FROM g) AS group_id, (SELECT name FROM g) AS group_name, (SELECT id FROM u) AS user_id,
+         (SELECT username FROM u) AS username, EXISTS (SELECT 1 FROM changed) AS changed`;
+}
 
-const REMOVE_MEMBER = `
-  WITH g AS (SELECT id FROM groups WHERE lower(name) = lower($1)),
-       u AS (SELECT id FROM users WHERE lower(username) = lower($2)),
-       removed AS (DELETE FROM group_members WHERE group_id IN (SELECT id FROM g) AND user_id IN (SELECT id FROM u))
-  SELECT (SELECT id FROM g) AS group_id, (SELECT id FROM u) AS user_id`;
+const MEMBERSHIP = {
+  add: { name: membershipSql('add', 'name'), id: membershipSql('add', 'id') },
+  remove: { name: membershipSql('remove', 'name'), id: membershipSql('remove', 'id') },
+} as const;
 
 // Only for an active user (primary key). The database's clock sets both expiries, so every instance agrees.
+// The session keeps its idle lifetime (the settings' value now), which AUTHENTICATE slides it by.
 // Answers as AUTHENTICATE does (session, user, groups): the request that signs in knows its session at once.
 const INSERT_SESSION = { name: 'identity_insert_session', text: `
   WITH account AS (
     SELECT ${USER_COLUMNS}, ${GROUP_NAMES_OF.replace('%USER%', 'users.id')} AS groups FROM users WHERE id = $2 AND is_active
   ), inserted AS (
-    INSERT INTO sessions (token_hash, user_id, expires_at, idle_expires_at, auth_time, auth_methods, last_ip, user_agent)
-    SELECT $1, id, now() + make_interval(secs => $3), now() + make_interval(secs => least($3, $4)),
+    INSERT INTO sessions (token_hash, user_id, expires_at, idle_expires_at, idle_lifetime_seconds, auth_time, auth_methods, last_ip, user_agent)
+    SELECT $1, id, now() + make_interval(secs => $3), now() + make_interval(secs => least($3, $4)), least($3, $4),
            coalesce($5::timestamptz, now()), $6, $7::inet, $8
     FROM account
     RETURNING id AS session_id, created_at AS session_created_at, last_seen_at, expires_at, idle_expires_at, auth_time, auth_methods,
@@ -160,9 +186,10 @@ const INSERT_SESSION = { name: 'identity_insert_session', text: `
  * Every authenticated request: session, user and groups in ONE statement.
  * sessions_token_hash finds the session, the users primary key its user, group_members_user and the groups
  * primary key its groups. Expired (either expiry) and deleted (revoked) sessions and inactive users find nothing.
- * The idle expiry slides in the same statement, at most once per $5 seconds, never past the absolute expiry;
- * the outer SELECT reads the updated values through the `slid` CTE (it would otherwise see the old row).
- * $1 token hash, $2 ip, $3 user agent, $4 idle lifetime seconds, $5 slide interval seconds.
+ * The idle expiry slides in the same statement by the session's own idle lifetime, at most once per $4 seconds, never
+ * past the absolute expiry; the outer SELECT reads the updated values through the `slid` CTE (it would otherwise see
+ * the old row).
+ * $1 token hash, $2 ip, $3 user agent, $4 slide interval seconds.
  */
 const AUTHENTICATE = { name: 'identity_authenticate', text: `
   WITH found AS (
@@ -173,11 +200,11 @@ const AUTHENTICATE = { name: 'identity_authenticate', text: `
   ), slid AS (
     UPDATE sessions s
     SET last_seen_at = now(),
-        idle_expires_at = least(s.expires_at, now() + make_interval(secs => $4)),
+        idle_expires_at = least(s.expires_at, now() + make_interval(secs => s.idle_lifetime_seconds)),
         last_ip = coalesce($2::inet, s.last_ip),
         user_agent = coalesce($3::text, s.user_agent)
     FROM found
-    WHERE s.id = found.session_id AND found.last_seen_at <= now() - make_interval(secs => $5)
+    WHERE s.id = found.session_id AND found.last_seen_at <= now() - make_interval(secs => $4)
     RETURNING s.id, s.last_seen_at, s.idle_expires_at, s.last_ip, s.user_agent
   )
   SELECT found.session_id, found.session_created_at, found.expires_at, found.auth_time, found.auth_methods,
@@ -189,10 +216,12 @@ const AUTHENTICATE = { name: 'identity_authenticate', text: `
          ${GROUP_NAMES_OF.replace('%USER%', 'found.id')} AS groups
   FROM found LEFT JOIN slid ON slid.id = found.session_id` };
 
-// Primary key.
-const DELETE_SESSION = `DELETE FROM sessions WHERE id = $1`;
-// sessions_user.
-const DELETE_SESSIONS_OF_USER = `DELETE FROM sessions WHERE user_id = $1`;
+// Primary key; only the given user's when $2 is set. Answers whose session it was (an event about it names the user).
+const DELETE_SESSION = `
+  WITH gone AS (DELETE FROM sessions WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) RETURNING id, user_id)
+  SELECT gone.id AS session_id, u.id AS user_id, u.username FROM gone JOIN users u ON u.id = gone.user_id`;
+// sessions_user; all of them, or all but the one in $2 (the browser that asks keeps its own).
+const DELETE_SESSIONS_OF_USER = `DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2::uuid`;
 // sessions_user; the ones still valid, most recently used first.
 const LIVE_SESSIONS_OF_USER = `
   SELECT ${SESSION_COLUMNS} FROM sessions
@@ -201,6 +230,101 @@ const LIVE_SESSIONS_OF_USER = `
 
 // users_active_admins.
 const HAS_ADMIN = `SELECT EXISTS (SELECT 1 FROM users WHERE is_admin AND is_active) AS has_admin`;
+
+// Primary key; the row stays locked until the transaction ends, so what was checked is what gets changed. NO KEY:
+// an event that names the user (a foreign key's KEY SHARE lock) does not wait for it.
+const USER_FOR_UPDATE = `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR NO KEY UPDATE`;
+
+// Held until the transaction ends by every change that could remove the last active admin, so that two such changes
+// (two admins demoting each other at once) run one after the other and the second sees the first. Taken before any
+// row lock, so that no two of them can wait for each other.
+const LOCK_ADMINS = `SELECT pg_advisory_xact_lock(${LOCK_KEY_SQL})`;
+const ADMINS_LOCK_NAME = 'identity:admins';
+
+// users_active_admins.
+const OTHER_ACTIVE_ADMINS = `SELECT count(*)::int AS admins FROM users WHERE is_admin AND is_active AND id <> $1`;
+
+// Primary key. Each column changes only when its flag says so ($2, $4, $6: whether email, verified, display name
+// were given). An email address changed or removed is no longer verified, unless the same change says it is.
+// Disabling ends every session of the user in the same statement (sessions_user).
+const UPDATE_USER = `
+  WITH changed AS (
+    UPDATE users SET
+      email = CASE WHEN $2::boolean THEN $3::text ELSE email END,
+      email_verified = CASE
+        WHEN (CASE WHEN $2::boolean THEN $3::text ELSE email END) IS NULL THEN false
+        WHEN $4::boolean THEN $5::boolean
+        WHEN $2::boolean AND lower($3::text) IS DISTINCT FROM lower(email) THEN false
+        ELSE email_verified END,
+      display_name = CASE WHEN $6::boolean THEN $7::text ELSE display_name END,
+      is_admin = coalesce($8::boolean, is_admin),
+      is_active = coalesce($9::boolean, is_active),
+      updated_at = now()
+    WHERE id = $1
+    RETURNING ${USER_COLUMNS}
+  ), revoked AS (
+    DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed WHERE NOT is_active) RETURNING id
+  )
+  SELECT changed.*, (SELECT count(*) FROM revoked)::int AS sessions_revoked FROM changed`;
+
+// Primary key; memberships, sessions and reset links go with the user (ON DELETE CASCADE); events keep their label.
+const DELETE_USER = `DELETE FROM users WHERE id = $1 RETURNING ${USER_COLUMNS}`;
+
+// group_members_user, then the groups' primary key.
+const GROUP_REFS_OF = `
+  SELECT g.id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = $1 ORDER BY lower(g.name)`;
+
+// Primary key.
+const EXISTING_GROUP_IDS = `SELECT id FROM groups WHERE id = ANY($1::uuid[])`;
+
+// group_members_user finds the memberships to drop; the primary key skips the ones the user has already.
+const SET_GROUPS_OF_USER = `
+  WITH removed AS (DELETE FROM group_members WHERE user_id = $1 AND NOT (group_id = ANY($2::uuid[])) RETURNING 1),
+       added AS (INSERT INTO group_members (group_id, user_id) SELECT id, $1 FROM groups WHERE id = ANY($2::uuid[]) ON CONFLICT DO NOTHING RETURNING 1)
+  SELECT (SELECT count(*) FROM removed)::int + (SELECT count(*) FROM added)::int AS changes`;
+
+// Primary key.
+const GROUP_BY_ID = `SELECT ${GROUP_COLUMNS} FROM groups WHERE id = $1`;
+const GROUP_FOR_UPDATE = `SELECT ${GROUP_COLUMNS} FROM groups WHERE id = $1 FOR UPDATE`;
+
+// Primary key (groups_name_lower keeps names unique). $3: whether the description was given.
+const UPDATE_GROUP = `
+  UPDATE groups SET name = coalesce($2, name), description = CASE WHEN $3::boolean THEN $4::text ELSE description END, updated_at = now()
+  WHERE id = $1 RETURNING ${GROUP_COLUMNS}`;
+
+// Primary key; memberships go with it (ON DELETE CASCADE).
+const DELETE_GROUP = `DELETE FROM groups WHERE id = $1 RETURNING ${GROUP_COLUMNS}`;
+
+// One link per user (primary key user_id): a new one replaces the old. Only for an active user.
+const SAVE_PASSWORD_RESET = `
+  INSERT INTO password_resets (user_id, token_sha256, created_by, expires_at)
+  SELECT id, $2, (SELECT id FROM users WHERE id = $3::uuid), now() + make_interval(secs => $4) FROM users WHERE id = $1 AND is_active
+  ON CONFLICT (user_id) DO UPDATE
+    SET token_sha256 = excluded.token_sha256, created_by = excluded.created_by, created_at = now(), expires_at = excluded.expires_at
+  RETURNING expires_at`;
+
+// password_resets_token_sha256, then the users primary key.
+const USER_OF_PASSWORD_RESET = `
+  SELECT ${USER_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ')}
+  FROM password_resets r JOIN users u ON u.id = r.user_id
+  WHERE r.token_sha256 = $1 AND r.expires_at > now() AND u.is_active`;
+
+// Uses the link once: it is deleted by the statement that sets the password (of two submissions, one wins), which
+// also ends every session of the user (sessions_user). $2, the user the link was checked for, guards against a new
+// link made for someone else in between.
+const RESET_PASSWORD = `
+  WITH link AS (
+    DELETE FROM password_resets r USING users u
+    WHERE r.token_sha256 = $1 AND r.expires_at > now() AND r.user_id = $2 AND u.id = r.user_id AND u.is_active
+    RETURNING r.user_id
+  ), changed AS (
+    UPDATE users SET password_hash = $3, password_changed_at = now(), updated_at = now()
+    WHERE id IN (SELECT user_id FROM link)
+    RETURNING ${USER_COLUMNS}
+  ), revoked AS (
+    DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed) RETURNING id
+  )
+  SELECT changed.*, (SELECT count(*) FROM revoked)::int AS sessions_revoked FROM changed`;
 
 /** A row of AUTHENTICATE or INSERT_SESSION: the session's columns (its id and creation renamed), the user's, and groups. */
 type AuthenticatedRow = UserRow & Omit<SessionRow, 'id' | 'user_id' | 'created_at'> & { session_id: string; session_created_at: Date; groups: string[] };
@@ -226,6 +350,10 @@ function toUser(row: UserRow): UserRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function toGroup(row: GroupRow): GroupRecord {
+  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function toSession(row: SessionRow): SessionRecord {
@@ -302,10 +430,18 @@ export class IdentityRepo {
     return rows[0]!;
   }
 
-  /** Adds (or removes) a membership by names; says which of the two names exist. */
-  async changeMembership(change: 'add' | 'remove', groupName: string, username: string): Promise<{ groupFound: boolean; userFound: boolean }> {
-    const { rows } = await this.db.query<{ group_id: string | null; user_id: string | null }>(change === 'add' ? ADD_MEMBER : REMOVE_MEMBER, [groupName, username]);
-    return { groupFound: rows[0]!.group_id !== null, userFound: rows[0]!.user_id !== null };
+  /** Adds (or removes) a membership by names or ids; says which of the two exist, and whether anything changed. */
+  async changeMembership(change: 'add' | 'remove', by: 'name' | 'id', group: string, user: string): Promise<MembershipChange> {
+    const { rows } = await this.db.query<{ group_id: string | null; group_name: string | null; user_id: string | null; username: string | null; changed: boolean }>(
+      MEMBERSHIP[change][by],
+      [group, user],
+    );
+    const row = rows[0]!;
+    return {
+      group: row.group_id === null ? null : { id: row.group_id, name: row.group_name! },
+      user: row.user_id === null ? null : { id: row.user_id, username: row.username! },
+      changed: row.changed,
+    };
   }
 
   /** Null when the user does not exist or is inactive. */
@@ -320,17 +456,18 @@ export class IdentityRepo {
   async authenticate(lookup: SessionLookup): Promise<{ session: SessionRecord; user: UserRecord; groups: string[] } | null> {
     const { rows } = await this.db.query<AuthenticatedRow>({
       ...AUTHENTICATE,
-      values: [lookup.tokenHash, lookup.ip, lookup.userAgent, lookup.idleSeconds, lookup.slideIntervalSeconds],
+      values: [lookup.tokenHash, lookup.ip, lookup.userAgent, lookup.slideIntervalSeconds],
     });
     return rows[0] ? toAuthenticated(rows[0]) : null;
   }
 
-  async deleteSession(sessionId: string): Promise<boolean> {
-    return ((await this.db.query(DELETE_SESSION, [sessionId])).rowCount ?? 0) > 0;
+  async deleteSession(sessionId: string, ofUserId: string | null = null): Promise<RevokedSession | null> {
+    const { rows } = await this.db.query<{ session_id: string; user_id: string; username: string }>(DELETE_SESSION, [sessionId, ofUserId]);
+    return rows[0] ? { sessionId: rows[0].session_id, userId: rows[0].user_id, username: rows[0].username } : null;
   }
 
-  async deleteSessionsOfUser(userId: string): Promise<number> {
-    return (await this.db.query(DELETE_SESSIONS_OF_USER, [userId])).rowCount ?? 0;
+  async deleteSessionsOfUser(userId: string, exceptSessionId: string | null = null): Promise<number> {
+    return (await this.db.query(DELETE_SESSIONS_OF_USER, [userId, exceptSessionId])).rowCount ?? 0;
   }
 
   async liveSessionsOfUser(userId: string): Promise<SessionRecord[]> {
@@ -342,4 +479,97 @@ export class IdentityRepo {
     const { rows } = await this.db.query<{ has_admin: boolean }>(HAS_ADMIN);
     return rows[0]!.has_admin;
   }
+
+  /** In a transaction: the user, locked until it ends. */
+  async userForUpdate(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRow>(USER_FOR_UPDATE, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** In a transaction, before any row lock: waits for other changes that could remove the last admin. */
+  async lockAdmins(): Promise<void> {
+    await this.db.query(LOCK_ADMINS, [ADMINS_LOCK_NAME]);
+  }
+
+  /** The active admins besides this user (after lockAdmins, so the count stays true until the transaction ends). */
+  async otherActiveAdmins(userId: string): Promise<number> {
+    const { rows } = await this.db.query<{ admins: number }>(OTHER_ACTIVE_ADMINS, [userId]);
+    return rows[0]!.admins;
+  }
+
+  /** Null when there is no such user. */
+  async updateUser(id: string, changes: UserChanges): Promise<{ user: UserRecord; sessionsRevoked: number } | null> {
+    const { rows } = await this.db.query<UserRow & { sessions_revoked: number }>(UPDATE_USER, [
+      id,
+      'email' in changes, changes.email ?? null,
+      changes.emailVerified !== undefined, changes.emailVerified ?? null,
+      'displayName' in changes, changes.displayName ?? null,
+      changes.isAdmin ?? null,
+      changes.isActive ?? null,
+    ]);
+    return rows[0] ? { user: toUser(rows[0]), sessionsRevoked: rows[0].sessions_revoked } : null;
+  }
+
+  async deleteUser(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRow>(DELETE_USER, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** The user's groups with their ids, by name. */
+  async groupRefsOf(userId: string): Promise<GroupRef[]> {
+    const { rows } = await this.db.query<GroupRef>(GROUP_REFS_OF, [userId]);
+    return rows;
+  }
+
+  /** Which of these group ids exist. */
+  async existingGroupIds(ids: string[]): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ id: string }>(EXISTING_GROUP_IDS, [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Makes the user's memberships exactly these groups (ids that exist); how many memberships changed. */
+  async setGroupsOfUser(userId: string, groupIds: string[]): Promise<number> {
+    const { rows } = await this.db.query<{ changes: number }>(SET_GROUPS_OF_USER, [userId, groupIds]);
+    return rows[0]!.changes;
+  }
+
+  async groupById(id: string, options: { forUpdate?: boolean } = {}): Promise<GroupRecord | null> {
+    const { rows } = await this.db.query<GroupRow>(options.forUpdate ? GROUP_FOR_UPDATE : GROUP_BY_ID, [id]);
+    return rows[0] ? toGroup(rows[0]) : null;
+  }
+
+  async updateGroup(id: string, changes: { name?: string; description?: string | null }): Promise<GroupRecord | null> {
+    const { rows } = await this.db.query<GroupRow>(UPDATE_GROUP, [id, changes.name ?? null, 'description' in changes, changes.description ?? null]);
+    return rows[0] ? toGroup(rows[0]) : null;
+  }
+
+  async deleteGroup(id: string): Promise<GroupRecord | null> {
+    const { rows } = await this.db.query<GroupRow>(DELETE_GROUP, [id]);
+    return rows[0] ? toGroup(rows[0]) : null;
+  }
+
+  /** The link's expiry; null when the user does not exist or is disabled. */
+  async savePasswordReset(link: { userId: string; tokenSha256: Buffer; createdBy: string | null; ttlSeconds: number }): Promise<Date | null> {
+    const { rows } = await this.db.query<{ expires_at: Date }>(SAVE_PASSWORD_RESET, [link.userId, link.tokenSha256, link.createdBy, link.ttlSeconds]);
+    return rows[0]?.expires_at ?? null;
+  }
+
+  /** The active user a live link is for. */
+  async userOfPasswordReset(tokenSha256: Buffer): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRow>(USER_OF_PASSWORD_RESET, [tokenSha256]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** Null when the link was used (or expired, or replaced) meanwhile. */
+  async resetPassword(tokenSha256: Buffer, userId: string, passwordHash: string): Promise<{ user: UserRecord; sessionsRevoked: number } | null> {
+    const { rows } = await this.db.query<UserRow & { sessions_revoked: number }>(RESET_PASSWORD, [tokenSha256, userId, passwordHash]);
+    return rows[0] ? { user: toUser(rows[0]), sessionsRevoked: rows[0].sessions_revoked } : null;
+  }
+}
+
+/** What a membership change found, and whether it changed anything. */
+export interface MembershipChange {
+  group: { id: string; name: string } | null;
+  user: { id: string; username: string } | null;
+  changed: boolean;
 }

@@ -3,7 +3,7 @@
 // registered (and next to it: Fastify appends Set-Cookie headers, @fastify/cookie keeps the ones already set).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedSession, IdentityService } from './service.ts';
-import { SESSION_ABSOLUTE_LIFETIME_SECONDS, isWellFormedSessionToken } from './sessions.ts';
+import { isWellFormedSessionToken } from './sessions.ts';
 
 export interface SessionCookie {
   /** `__Host-gatehouse_session` on https (RFC 6265bis §4.1.3.2: Secure, Path=/, no Domain), else `gatehouse_session`. */
@@ -14,7 +14,8 @@ export interface SessionCookie {
   readSessionToken(request: FastifyRequest): string | null;
   /**
    * Sets the cookie for a new session; it lasts as long as the session's absolute lifetime. Given the session
-   * (createSession's answer), the rest of this request sees it as the current one, as the browser's next request will.
+   * (createSession's answer), the rest of this request sees it as the current one, as the browser's next request will,
+   * and the cookie lasts exactly as long as it; without, as long as the latest session made here.
    */
   setSessionCookie(reply: FastifyReply, token: string, session?: AuthenticatedSession): void;
   /** Tells the browser to drop the cookie (logout). Revoke the session too: the cookie is only a copy. */
@@ -31,7 +32,11 @@ function isHttps(publicUrl: string): boolean {
   return new URL(publicUrl).protocol === 'https:';
 }
 
-export function createSessionCookie(publicUrl: string, authenticate: IdentityService['authenticate']): SessionCookie {
+/**
+ * `latestLifetimeSeconds`: the absolute lifetime of the sessions being made now (the settings'), for a cookie set
+ * without its session.
+ */
+export function createSessionCookie(publicUrl: string, authenticate: IdentityService['authenticate'], latestLifetimeSeconds: () => number): SessionCookie {
   const name = sessionCookieName(publicUrl);
   // SameSite=Lax: sent on top-level navigations from other sites (an app redirecting to /authorize), not on
   // their subrequests or form posts. HttpOnly: scripts never see the token.
@@ -57,7 +62,10 @@ export function createSessionCookie(publicUrl: string, authenticate: IdentitySer
     readSessionToken,
     setSessionCookie(reply, token, session) {
       if (!isWellFormedSessionToken(token)) throw new Error('not a session token');
-      reply.header('set-cookie', `${name}=${token}; Max-Age=${SESSION_ABSOLUTE_LIFETIME_SECONDS}; ${attributes}`);
+      const lifetimeSeconds = session
+        ? Math.max(0, Math.round((session.session.expiresAt.getTime() - session.session.createdAt.getTime()) / 1000))
+        : latestLifetimeSeconds();
+      reply.header('set-cookie', `${name}=${token}; Max-Age=${lifetimeSeconds}; ${attributes}`);
       if (session) lookups.set(reply.request, Promise.resolve(session));
       else lookups.delete(reply.request);
     },

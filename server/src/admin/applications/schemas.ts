@@ -41,6 +41,9 @@ export const OidcEndpoints = Type.Object({
 });
 export type OidcEndpoints = Static<typeof OidcEndpoints>;
 
+/** Stands for the client secret in snippets (the secret is shown once: the UI may put it in while it has it). */
+export const CLIENT_SECRET_PLACEHOLDER = '<client secret>';
+
 /** A ready configuration for a common app; the secret appears as a placeholder (it is shown once, at creation). */
 export const ConfigSnippet = Type.Object({
   id: Type.Union([Type.Literal('grafana'), Type.Literal('gitea'), Type.Literal('nextcloud'), Type.Literal('generic')]),

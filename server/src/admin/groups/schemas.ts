@@ -32,3 +32,7 @@ export type UpdateGroupBody = Static<typeof UpdateGroupBody>;
 
 export const MemberParams = Type.Object({ id: Uuid, userId: Uuid }, { additionalProperties: false });
 export type MemberParams = Static<typeof MemberParams>;
+
+/** GET /api/v1/groups/:id/members: the group's members (UserPage of ../users/schemas.ts), in username order. */
+export const ListMembersQuery = Type.Object({ search: SearchQuery, ...PageQuery }, { additionalProperties: false });
+export type ListMembersQuery = Static<typeof ListMembersQuery>;

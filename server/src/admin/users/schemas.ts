@@ -39,7 +39,16 @@ export const ListUsersQuery = Type.Object(
 );
 export type ListUsersQuery = Static<typeof ListUsersQuery>;
 
-export const UserPage = Type.Composite([Page(UserSummary), Type.Object({ total: Type.Integer({ description: 'users matching the filter' }) })]);
+/** A search counts its matches up to this many; beyond, `total` is this number and `totalExact` is false ("20,000+"). */
+export const SEARCH_COUNT_LIMIT = 20_000;
+
+export const UserPage = Type.Composite([
+  Page(UserSummary),
+  Type.Object({
+    total: Type.Integer({ description: 'users matching the filter' }),
+    totalExact: Type.Boolean({ description: `false when a search matched more than ${SEARCH_COUNT_LIMIT} users: total is then that many, at least` }),
+  }),
+]);
 export type UserPage = Static<typeof UserPage>;
 
 const Username = Type.String({ minLength: 1, maxLength: 64 });
@@ -79,3 +88,7 @@ export type SetUserGroupsBody = Static<typeof SetUserGroupsBody>;
 /** A one-time link the admin copies or prints for the user (Gatehouse sends no mail). */
 export const PasswordResetLink = Type.Object({ url: Type.String(), expiresAt: Timestamp });
 export type PasswordResetLink = Static<typeof PasswordResetLink>;
+
+/** GET /api/v1/users/:id/sessions: that user's live sessions (SessionPage of ../sessions/schemas.ts), newest activity first. */
+export const UserSessionsQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type UserSessionsQuery = Static<typeof UserSessionsQuery>;

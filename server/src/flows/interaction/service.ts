@@ -4,14 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { RateLimiter } from '../../platform/rate-limit.ts';
 import type { AuthenticatedSession, IdentityService, UserRecord } from '../../identity/index.ts';
 import type { BrowserBinding } from '../browser-binding.ts';
 import { FlowError } from '../errors.ts';
 import type { FlowRepo, FlowRow, FlowStep } from '../repo.ts';
 import type { InteractionView } from '../schemas.ts';
 import { assertCsrfToken, assertSameOrigin } from '../request-guards.ts';
-import { accountKey, throttlePasswordAttempt } from '../throttle.ts';
+import type { PasswordSignIn } from '../login/password-sign-in.ts';
 import type { InteractionDetails, OidcService } from '../../providers/oidc/index.ts';
 import { sessionCompletesLogin } from './session-reuse.ts';
 import { clientView, consentClaims, consentScopes, loginHint, userView } from './views.ts';
@@ -26,7 +25,8 @@ export interface LoginFlowsDeps {
   repo: FlowRepo;
   identity: IdentityService;
   provider: InteractionProvider;
-  rateLimiter: RateLimiter;
+  /** The password step (throttles, one check, events), shared with the direct sign-in. */
+  signIn: PasswordSignIn;
   binding: BrowserBinding;
   /** Our own origin (from the public URL): state-changing requests must come from it. */
   origin: string;
@@ -79,16 +79,8 @@ export class LoginFlows {
 
   async password(request: FastifyRequest, reply: FastifyReply, uid: string, password: string): Promise<InteractionView> {
     const { flow, details } = await this.loadForChange(request, reply, uid, ['password']);
-    const login = flow.login!;
-    await throttlePasswordAttempt(this.deps.rateLimiter, reply, { address: request.ip, login });
-    // Unknown user, wrong password and disabled user: the same null, in about the same time (one argon2id each).
-    const user = await this.deps.identity.verifyPassword(login, password);
-    if (!user) {
-      this.deps.logger.info({ interaction: uid, ip: request.ip }, 'sign-in refused: wrong username or password');
-      throw new FlowError('invalid_credentials');
-    }
-    // The person proved they hold the account: their mistakes so far no longer count against it.
-    await this.deps.rateLimiter.reset(accountKey(login));
+    // Unknown user, wrong password and disabled user: the same answer, after the same work.
+    const user = await this.deps.signIn.verify(request, reply, flow.login!, password, { interaction: uid, clientId: details.client.clientId });
     return this.finishLogin(request, reply, flow, details, user, ['pwd'], new Date());
   }
 
@@ -128,10 +120,7 @@ export class LoginFlows {
     newSession = true,
   ): Promise<InteractionView> {
     // The MFA step of a later issue goes here: when a second factor is due, advance to 'mfa' and render it instead.
-    if (newSession) {
-      const { token, ...created } = await this.deps.identity.createSession(user.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods, authTime });
-      this.deps.identity.sessionCookie.setSessionCookie(reply, token, created);
-    }
+    if (newSession) await this.deps.signIn.startSession(request, reply, user, { authMethods, authTime, method: 'password', clientId: details.client.clientId });
     const redirectTo = await this.deps.provider.finishLogin(request, reply, {
       accountId: user.id,
       amr: authMethods,

@@ -9,9 +9,12 @@
 //   flight go together in one statement (see ASYNC_COMMIT_MODELS).
 // Expiry: oidc-provider checks each payload's exp itself (and may ask for expired codes to say "expired");
 // expired rows are deleted by the platform's cleanup job (registered below).
+// Codes and tokens issued to a user carry the Gatehouse session of their sign-in (gatehouse_session_id, chosen by
+// session-binding.ts), with which they end (migration 20261128150200).
 import type pg from 'pg';
 import type { Adapter, AdapterPayload, errors } from 'oidc-provider';
 import { registerExpiringTable } from '../../platform/cleanup.ts';
+import type { SessionBinding } from './session-binding.ts';
 
 registerExpiringTable({ table: 'oidc_payloads', expiryCondition: 'expires_at < now()', batchSize: 2_000 });
 
@@ -24,11 +27,17 @@ const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', '
 const UPSERT_COLUMNS = 'model, id, payload, grant_id, uid, user_code, account_id, client_id, expires_at';
 const UPSERT_CONFLICT = `ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
       user_code = excluded.user_code, account_id = excluded.account_id, client_id = excluded.client_id, expires_at = excluded.expires_at`;
-// Primary key (model, id). A consumed row stays consumed when saved again.
+// Primary key (model, id). A consumed row stays consumed when saved again, and a save never unties a row from its
+// Gatehouse session (a device code is saved untied when the device asks, then tied when a browser approves it).
+// The session's row is checked by the foreign key in the same statement: a session deleted meanwhile fails it.
 const UPSERT = {
   name: 'oidc_payload_upsert',
-  text: `INSERT INTO oidc_payloads (${UPSERT_COLUMNS}) VALUES ($1, $2, $3::json, $4, $5, $6, $7, $8, now() + make_interval(secs => $9)) ${UPSERT_CONFLICT}`,
+  text: `INSERT INTO oidc_payloads (${UPSERT_COLUMNS}, gatehouse_session_id)
+    VALUES ($1, $2, $3::json, $4, $5, $6, $7, $8, now() + make_interval(secs => $9), $10) ${UPSERT_CONFLICT},
+      gatehouse_session_id = coalesce(excluded.gatehouse_session_id, oidc_payloads.gatehouse_session_id)`,
 };
+/** The foreign key of gatehouse_session_id: its violation means the sign-in's session has just ended. */
+const SESSION_FOREIGN_KEY = 'oidc_payloads_gatehouse_session_id_fkey';
 // Several rows in one statement (arrays of equal length), committed without waiting for the WAL flush:
 // synchronous_commit is read at commit, so setting it for this transaction inside the statement makes its
 // implicit transaction commit asynchronously, still in one round trip. (WHERE true keeps ON CONFLICT from
@@ -63,7 +72,11 @@ const FIND_BY_UID = { name: 'oidc_payload_find_uid', text: 'SELECT payload, cons
 // oidc_payloads_user_code.
 const FIND_BY_USER_CODE = { name: 'oidc_payload_find_user_code', text: 'SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND user_code = $2 LIMIT 1' };
 // Primary key; only the first consume succeeds, so two parallel redemptions of one code cannot both win.
-const CONSUME = { name: 'oidc_payload_consume', text: 'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL' };
+// It returns the Gatehouse session of what was redeemed, which the tokens issued for it inherit.
+const CONSUME = {
+  name: 'oidc_payload_consume',
+  text: 'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING gatehouse_session_id',
+};
 // Primary key.
 const DESTROY = { name: 'oidc_payload_destroy', text: 'DELETE FROM oidc_payloads WHERE model = $1 AND id = $2' };
 // oidc_payloads_grant_id.
@@ -77,8 +90,16 @@ const GRANT_OF_OWNER = {
 // oidc_payloads_grant_owner, then oidc_payloads_grant_id for what was issued under those grants.
 const REVOKE_GRANTS_OF_OWNER = {
   name: 'oidc_revoke_grants_of_owner',
-  text: `WITH grants AS (DELETE FROM oidc_payloads WHERE model = 'Grant' AND account_id = $1 AND ($2::text IS NULL OR client_id = $2) RETURNING id)
-    DELETE FROM oidc_payloads WHERE grant_id IN (SELECT id FROM grants)`,
+  text: `WITH grants AS (DELETE FROM oidc_payloads WHERE model = 'Grant' AND account_id = $1 AND ($2::text IS NULL OR client_id = $2) RETURNING id),
+      issued AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT id FROM grants))
+    SELECT count(*)::int AS grants FROM grants`,
+};
+// oidc_payloads_grant_owner: a user's unexpired grants (remembered consents), one or a few per application, with
+// the application's name (primary key of oidc_clients).
+const GRANTS_OF_OWNER = {
+  name: 'oidc_grants_of_owner',
+  text: `SELECT g.client_id, c.name AS client_name, g.payload FROM oidc_payloads g JOIN oidc_clients c ON c.client_id = g.client_id
+    WHERE g.model = 'Grant' AND g.account_id = $1 AND g.expires_at > now()`,
 };
 
 interface Row {
@@ -88,6 +109,18 @@ interface Row {
 
 /** The nine values of one upsert, in UPSERT_COLUMNS order (expires_in in seconds). */
 type UpsertValues = [string, string, string, string | null, string | null, string | null, string | null, string | null, number | null];
+
+/** A grant (remembered consent) as stored: what a user allowed an application. */
+export interface StoredGrant {
+  clientId: string;
+  clientName: string;
+  /** The OpenID scopes granted (openid, profile, email, groups, offline_access…). */
+  scopes: string[];
+  /** When it was first granted. */
+  grantedAt: Date | null;
+}
+
+type Queryable = Pick<pg.Pool, 'query'>;
 
 interface PendingSave {
   values: UpsertValues;
@@ -114,6 +147,8 @@ export class PayloadStore {
     private readonly pool: pg.Pool,
     /** oidc-provider's error class for a used code or token (passed in: the library is loaded lazily, see load.ts). */
     private readonly InvalidGrant: typeof errors.InvalidGrant,
+    /** Ties codes and tokens to the Gatehouse session of their sign-in; without one, nothing is tied. */
+    private readonly binding?: SessionBinding,
   ) {}
 
   /** oidc-provider's adapter factory: one adapter object per model name. */
@@ -137,13 +172,34 @@ export class PayloadStore {
     return rows[0]?.id;
   }
 
-  /** Forgets a user's consent (for one client, or all) and revokes every token issued under it. */
-  async revokeGrantsOf(accountId: string, clientId?: string): Promise<void> {
-    await this.pool.query({ ...REVOKE_GRANTS_OF_OWNER, values: [accountId, clientId ?? null] });
+  /**
+   * Forgets a user's consent (for one client, or all) and revokes every token issued under it; returns how many
+   * grants there were. `db` may be a transaction (to record the change with it).
+   */
+  async revokeGrantsOf(accountId: string, clientId?: string, db: Queryable = this.pool): Promise<number> {
+    const { rows } = await db.query<{ grants: number }>({ ...REVOKE_GRANTS_OF_OWNER, values: [accountId, clientId ?? null] });
+    return rows[0]?.grants ?? 0;
+  }
+
+  /** The user's unexpired grants, one per application: the scopes of all its grants, and the first grant's time. (Any order.) */
+  async grantsOf(accountId: string): Promise<StoredGrant[]> {
+    const { rows } = await this.pool.query<{ client_id: string; client_name: string; payload: { iat?: number; openid?: { scope?: string } } }>({
+      ...GRANTS_OF_OWNER,
+      values: [accountId],
+    });
+    const byClient = new Map<string, { clientName: string; scopes: Set<string>; iat: number | null }>();
+    for (const { client_id: clientId, client_name: clientName, payload } of rows) {
+      const entry = byClient.get(clientId) ?? { clientName, scopes: new Set<string>(), iat: null };
+      for (const scope of (payload.openid?.scope ?? '').split(' ')) if (scope) entry.scopes.add(scope);
+      if (typeof payload.iat === 'number' && (entry.iat === null || payload.iat < entry.iat)) entry.iat = payload.iat;
+      byClient.set(clientId, entry);
+    }
+    return [...byClient].map(([clientId, { clientName, scopes, iat }]) => ({ clientId, clientName, scopes: [...scopes], grantedAt: iat === null ? null : new Date(iat * 1000) }));
   }
 
   private async upsert(model: string, id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
     const isGrant = model === 'Grant';
+    const sessionId = this.binding ? await this.binding.sessionOf(model, payload) : null;
     const values: UpsertValues = [
       model,
       id,
@@ -156,7 +212,13 @@ export class PayloadStore {
       typeof expiresIn === 'number' ? expiresIn : null,
     ];
     if (!ASYNC_COMMIT_MODELS.has(model)) {
-      await this.pool.query({ ...UPSERT, values });
+      try {
+        await this.pool.query({ ...UPSERT, values: [...values, sessionId] });
+      } catch (error) {
+        // The sign-in this was issued under ended while it was being issued (trigger of migration 20261128150200).
+        if ((error as { constraint?: string }).constraint === SESSION_FOREIGN_KEY) throw new this.InvalidGrant('the sign-in session of this grant has ended');
+        throw error;
+      }
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -226,9 +288,10 @@ export class PayloadStore {
   }
 
   private async consume(model: string, id: string): Promise<void> {
-    const { rowCount } = await this.pool.query({ ...CONSUME, values: [model, id] });
+    const { rows, rowCount } = await this.pool.query<{ gatehouse_session_id: string | null }>({ ...CONSUME, values: [model, id] });
     // Another request consumed it between oidc-provider's find and this consume (or it was revoked meanwhile).
     if (rowCount === 0 && SINGLE_USE.has(model)) throw new this.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
+    this.binding?.redeemed(rows[0]?.gatehouse_session_id ?? null);
   }
 
   private revokeByGrantId(grantId: string): Promise<void> {

@@ -1,12 +1,16 @@
 // Command-line verbs of the OIDC provider: app add-oidc.
 // They work on the data dir's database whether or not the server runs (openCliDatabase); a running server sees
-// a new application at its next request (the client registry caches only clients it has found).
+// a new application at its next request (the client registry caches only clients it has found). Each change is
+// recorded in the event log with the actor "cli", like the admin API's, so open control UIs show it live.
 import { ApplianceError, UsageError } from '../../appliance/errors.ts';
 import { withCliDatabase } from '../../appliance/cli-database.ts';
 import { commonOptions, DATA_OPTION_HELP, type Verb, type VerbValues } from '../../appliance/verb.ts';
 import { OidcError, OIDC_ERRORS } from './errors.ts';
 import { ClientRegistry, type NewClientInput } from './clients.ts';
-import { GRANT_TYPES, checkClientName, checkGrantTypes, checkRedirectUri } from './client-rules.ts';
+import { GRANT_TYPES, checkClientName, checkClientSettings } from './client-rules.ts';
+
+/** Who the event log names for a change made here. */
+const CLI_ACTOR = { actor: 'cli' } as const;
 
 /** The short names the CLI accepts for grant types. */
 const GRANT_TYPE_NAMES: Record<string, string> = {
@@ -26,31 +30,29 @@ export function clientInputFromArguments(values: VerbValues, positionals: string
   if (positionals.length !== 1) {
     throw new UsageError('usage', positionals.length === 0 ? 'missing NAME: the application\'s name, e.g. "Grafana".' : `expected one NAME, got ${positionals.length} arguments (quote a name with spaces).`);
   }
-  const name = checkClientName(positionals[0]!);
-  const isPublic = values.public === true;
-  const allowHttp = values['allow-http'] === true;
-  const redirectUris = strings(values, 'redirect-uri').map((uri) => checkRedirectUri(uri, 'redirect URI', { allowHttp }));
-  const postLogoutRedirectUris = strings(values, 'post-logout-redirect-uri').map((uri) => checkRedirectUri(uri, 'post-logout redirect URI', { allowHttp }));
   const given = strings(values, 'grant-type');
   for (const type of given) {
     if (!GRANT_TYPE_NAMES[type]) throw new UsageError('usage', `unknown grant type "${type}"; use ${Object.keys(GRANT_TYPE_NAMES).join(', ')}.`);
   }
+  const redirectUris = strings(values, 'redirect-uri');
   if (given.length === 0 && redirectUris.length === 0) {
+    checkClientName(positionals[0]!);
     throw new UsageError('usage', 'missing --redirect-uri URI: where the application receives the sign-in (see its documentation), or --grant-type client_credentials for a service without users.');
   }
-  const grantTypes = given.length > 0 ? given.map((type) => GRANT_TYPE_NAMES[type]!) : [GRANT_TYPES.authorization_code, GRANT_TYPES.refresh_token];
-  checkGrantTypes(grantTypes, { isPublic, redirectUris });
-  const logoUri = values['logo-uri'] as string | undefined;
-  return {
-    name,
-    isPublic,
+  // The rules of the registry (and of the admin API), checked here before the database is opened.
+  const settings = checkClientSettings({
+    name: positionals[0]!,
+    isPublic: values.public === true,
     redirectUris,
-    postLogoutRedirectUris,
-    grantTypes,
-    allowHttpRedirectUris: allowHttp,
+    postLogoutRedirectUris: strings(values, 'post-logout-redirect-uri'),
+    grantTypes: given.length > 0 ? given.map((type) => GRANT_TYPE_NAMES[type]!) : [GRANT_TYPES.authorization_code, GRANT_TYPES.refresh_token],
+    allowHttpRedirectUris: values['allow-http'] === true,
     isResourceServer: values['resource-server'] === true,
-    ...(logoUri === undefined ? {} : { logoUri: checkRedirectUri(logoUri, 'logo URI', { allowHttp: false }) }),
-  };
+    launchUrl: (values['launch-url'] as string | undefined) ?? null,
+    logoUri: (values['logo-uri'] as string | undefined) ?? null,
+  });
+  const { launchUrl, logoUri, ...rest } = settings;
+  return { ...rest, ...(launchUrl === null ? {} : { launchUrl }), ...(logoUri === null ? {} : { logoUri }) };
 }
 
 /** Bad input exits 2 (UsageError); a name taken exits 1. */
@@ -70,6 +72,7 @@ const appAddOidc: Verb = {
     'grant-type': { type: 'string', multiple: true },
     'allow-http': { type: 'boolean' },
     'resource-server': { type: 'boolean' },
+    'launch-url': { type: 'string' },
     'logo-uri': { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -87,6 +90,7 @@ Options:
   --allow-http            allow http:// redirect URIs on other hosts than loopback (sign-ins then
                           cross the network unencrypted)
   --resource-server       may introspect tokens issued to other applications (an API)
+  --launch-url URL        the application's home page: "My apps" in the user portal links to it
   --logo-uri URI          an https:// image shown on the sign-in and consent pages
   --json                  print {"client_id", "client_secret", "issuer"} (no client_secret for --public)
 ${DATA_OPTION_HELP}
@@ -98,7 +102,7 @@ and stored only as a hash, so copy it into the application now.`,
     try {
       const input = clientInputFromArguments(values, positionals);
       const { client, clientSecret, issuer } = await withCliDatabase(values, async (db) => {
-        const created = await new ClientRegistry({ pool: db.pool }).create(input);
+        const created = await new ClientRegistry({ pool: db.pool }).create(input, CLI_ACTOR);
         return { ...created, issuer: db.publicUrl };
       });
       if (values.json) {

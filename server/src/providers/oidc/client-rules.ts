@@ -20,16 +20,14 @@ export const CLIENT_NAME_MAX_LENGTH = 100;
 export interface RedirectUriOptions {
   /** http:// on a host other than loopback (a LAN app without TLS); off unless the admin enables it for the client. */
   allowHttp: boolean;
+  /** The input field an error names, e.g. "redirectUris.2". */
+  field?: string;
 }
 
-/**
- * A redirect URI (or post-logout redirect URI) as it will be compared: exactly, character for character
- * (RFC 9700 §4.1.3; OIDC Core 3.1.2.1), so it is stored as given, never normalized.
- */
-export function checkRedirectUri(value: string, label: string, options: RedirectUriOptions): string {
-  const fail = (why: string): never => {
-    throw new OidcError('invalid_redirect_uri', `The ${label} "${value}" ${why}`);
-  };
+type Fail = (why: string) => never;
+
+/** What every web address here must be: 1 to 2,000 characters, absolute, http(s), without credentials. */
+function parseWebUrl(value: string, fail: Fail): URL {
   if (value.length === 0 || value.length > URI_MAX_LENGTH) fail(`must be 1 to ${URI_MAX_LENGTH} characters long.`);
   // Whitespace or control characters would be trimmed or escaped by a browser, and never compare equal.
   if (/[\s\u0000-\u001f\u007f]/u.test(value)) fail('must not contain spaces or control characters.');
@@ -40,14 +38,39 @@ export function checkRedirectUri(value: string, label: string, options: Redirect
     return fail('is not an absolute URL.');
   }
   // javascript:, data:, file: and custom schemes could run code or reach the wrong program: only web URLs.
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('must start with https:// (or http:// for loopback).');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('must start with https:// or http://.');
+  if (url.username || url.password) fail('must not contain a user name or password.');
+  return url;
+}
+
+/**
+ * A redirect URI (or post-logout redirect URI) as it will be compared: exactly, character for character
+ * (RFC 9700 §4.1.3; OIDC Core 3.1.2.1), so it is stored as given, never normalized.
+ */
+export function checkRedirectUri(value: string, label: string, options: RedirectUriOptions): string {
+  const fail: Fail = (why) => {
+    throw new OidcError('invalid_redirect_uri', `The ${label} "${value}" ${why}`, options.field);
+  };
+  const url = parseWebUrl(value, fail);
   // RFC 6749 §3.1.2: the endpoint URI must not include a fragment.
   if (value.includes('#')) fail('must not contain a fragment (#…).');
-  if (url.username || url.password) fail('must not contain a user name or password.');
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !options.allowHttp) {
     // RFC 9700 §2.1 / RFC 6749 §10.5: codes must not travel in the clear; loopback (RFC 8252 §7.3) never leaves the machine.
     fail(`uses http:// on ${url.hostname}, which sends codes in the clear. Use https://, or allow http for this application (--allow-http).`);
   }
+  return value;
+}
+
+/**
+ * A web address of the application itself: where "My apps" sends users (launch URL: http:// allowed, LAN apps
+ * often have no TLS) or its logo (https:// only: the pages' Content-Security-Policy loads images from https only).
+ */
+export function checkApplicationUrl(value: string, label: string, options: { httpsOnly: boolean; field: string }): string {
+  const fail: Fail = (why) => {
+    throw new OidcError('invalid_application_url', `The ${label} "${value}" ${why}`, options.field);
+  };
+  const url = parseWebUrl(value, fail);
+  if (options.httpsOnly && url.protocol !== 'https:') fail('must start with https://.');
   return value;
 }
 
@@ -86,4 +109,52 @@ export function checkGrantTypes(grantTypes: readonly string[], context: GrantTyp
     throw new OidcError('invalid_grant_types', 'A public application has no secret, so it cannot use the client credentials grant.');
   }
   return unique as GrantType[];
+}
+
+/** Everything an application is registered with, as create and update check it (together, so they agree). */
+export interface ClientSettings {
+  name: string;
+  isPublic: boolean;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  grantTypes: GrantType[];
+  allowHttpRedirectUris: boolean;
+  isResourceServer: boolean;
+  /** Where "My apps" sends users to start using it; null: not shown there. */
+  launchUrl: string | null;
+  logoUri: string | null;
+}
+
+export type ClientSettingsInput = Omit<ClientSettings, 'grantTypes'> & { grantTypes: readonly string[] };
+
+/**
+ * The settings, checked and normalized (the name trimmed, repeated URIs once); an error names the field it concerns,
+ * with the position of a URI in its list as the request gave it (redirectUris.2).
+ */
+export function checkClientSettings(input: ClientSettingsInput): ClientSettings {
+  const name = checkClientName(input.name);
+  const allowHttp = input.allowHttpRedirectUris;
+  const uris = (values: readonly string[], label: string, field: string) =>
+    unique(values.map((uri, index) => checkRedirectUri(uri, label, { allowHttp, field: `${field}.${index}` })));
+  const redirectUris = uris(input.redirectUris, 'redirect URI', 'redirectUris');
+  const postLogoutRedirectUris = uris(input.postLogoutRedirectUris, 'post-logout redirect URI', 'postLogoutRedirectUris');
+  const grantTypes = checkGrantTypes(input.grantTypes, { isPublic: input.isPublic, redirectUris });
+  if (input.isResourceServer && input.isPublic) {
+    throw new OidcError('invalid_client_options', 'A public application cannot authenticate, so it cannot be a resource server that introspects tokens.', 'isResourceServer');
+  }
+  return {
+    name,
+    isPublic: input.isPublic,
+    redirectUris,
+    postLogoutRedirectUris,
+    grantTypes,
+    allowHttpRedirectUris: allowHttp,
+    isResourceServer: input.isResourceServer,
+    launchUrl: input.launchUrl === null ? null : checkApplicationUrl(input.launchUrl, 'launch URL', { httpsOnly: false, field: 'launchUrl' }),
+    logoUri: input.logoUri === null ? null : checkApplicationUrl(input.logoUri, 'logo URI', { httpsOnly: true, field: 'logoUri' }),
+  };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

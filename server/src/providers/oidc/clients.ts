@@ -11,10 +11,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Bus } from '../../platform/bus.ts';
+import type { EventActor } from '../../admin/audit.ts';
+import { recordEvent } from '../../admin/audit.ts';
+import { notifyTopic, type Bus } from '../../platform/bus.ts';
 import { Lru } from '../../platform/lru.ts';
 import { OidcError } from './errors.ts';
-import { GRANT_TYPES, checkClientName, checkGrantTypes, checkRedirectUri, type GrantType } from './client-rules.ts';
+import { GRANT_TYPES, checkClientSettings, type ClientSettings, type GrantType } from './client-rules.ts';
+import { applicationEvent, changedSettings, createdEvent, deletedEvent } from './client-events.ts';
+import { inTransaction } from './transaction.ts';
 
 export const CLIENTS_TOPIC = 'oidc.clients';
 /** A safety net for changes made without a bus message (another tool writing the table): entries live a minute. */
@@ -25,16 +29,9 @@ const SECRET_HASH_PREFIX = 'sha256:';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export interface ClientRecord {
+/** An application as stored (never its secret): its settings (client-rules.ts), id, state and times. */
+export interface ClientRecord extends ClientSettings {
   clientId: string;
-  name: string;
-  isPublic: boolean;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  grantTypes: GrantType[];
-  allowHttpRedirectUris: boolean;
-  isResourceServer: boolean;
-  logoUri: string | null;
   isEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -50,7 +47,40 @@ export interface NewClientInput {
   isPublic?: boolean;
   allowHttpRedirectUris?: boolean;
   isResourceServer?: boolean;
+  launchUrl?: string;
   logoUri?: string;
+}
+
+/** What an update may change; whether an application is public is fixed at creation (its secret depends on it). */
+export interface ClientChanges {
+  name?: string;
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  grantTypes?: string[];
+  allowHttpRedirectUris?: boolean;
+  isResourceServer?: boolean;
+  launchUrl?: string | null;
+  logoUri?: string | null;
+  isEnabled?: boolean;
+}
+
+/** Who made a change, for its event; without one (tests, internal callers) no event is recorded. */
+export type ChangedBy = EventActor | undefined;
+
+export interface ClientPageQuery {
+  /** Part of the name, regardless of case. */
+  search?: string;
+  /** The lower-cased name of the last application of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+/** An application "My apps" shows: enabled, with a launch URL. */
+export interface LaunchableClient {
+  clientId: string;
+  name: string;
+  launchUrl: string;
+  logoUri: string | null;
 }
 
 /** Client metadata as oidc-provider reads it (OpenID Connect Dynamic Client Registration 1.0 §2 names). */
@@ -66,6 +96,7 @@ interface ClientRow {
   grant_types: GrantType[];
   allow_http_redirect_uris: boolean;
   is_resource_server: boolean;
+  launch_url: string | null;
   logo_uri: string | null;
   is_enabled: boolean;
   created_at: Date;
@@ -73,15 +104,48 @@ interface ClientRow {
 }
 
 const CLIENT_COLUMNS = `client_id, name, secret_sha256, is_public, redirect_uris, post_logout_redirect_uris, grant_types,
-  allow_http_redirect_uris, is_resource_server, logo_uri, is_enabled, created_at, updated_at`;
+  allow_http_redirect_uris, is_resource_server, launch_url, logo_uri, is_enabled, created_at, updated_at`;
 
 // Primary key.
 const FIND_CLIENT = { name: 'oidc_client_find', text: `SELECT ${CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1` };
+// Primary key; the row stays locked until the change and its event commit.
+const FIND_CLIENT_FOR_UPDATE = `SELECT ${CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1 FOR UPDATE`;
+const INSERT_CLIENT = `INSERT INTO oidc_clients (client_id, name, secret_sha256, is_public, redirect_uris, post_logout_redirect_uris, grant_types,
+    allow_http_redirect_uris, is_resource_server, launch_url, logo_uri)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CLIENT_COLUMNS}`;
+// Primary key.
+const UPDATE_CLIENT = `UPDATE oidc_clients SET name = $2, redirect_uris = $3, post_logout_redirect_uris = $4, grant_types = $5,
+    allow_http_redirect_uris = $6, is_resource_server = $7, launch_url = $8, logo_uri = $9, is_enabled = $10, updated_at = now()
+  WHERE client_id = $1 RETURNING ${CLIENT_COLUMNS}`;
+// Primary key.
+const UPDATE_SECRET = `UPDATE oidc_clients SET secret_sha256 = $2, updated_at = now() WHERE client_id = $1 RETURNING ${CLIENT_COLUMNS}`;
+// Deletes the application and everything issued to it: its grants (remembered consents; oidc_payloads_grant_owner
+// has client_id second, which PostgreSQL 18 reaches by skip scan, or else the primary key's 'Grant' range), what was
+// issued under them (oidc_payloads_grant_id), and its client-credentials tokens (the primary key's range of that
+// model: they live an hour, so few). Removing an application is rare; nothing here is on a hot path.
+const DELETE_CLIENT = `
+  WITH removed AS (DELETE FROM oidc_clients WHERE client_id = $1 RETURNING ${CLIENT_COLUMNS}),
+    grants AS (DELETE FROM oidc_payloads WHERE model = 'Grant' AND client_id = $1 RETURNING id),
+    issued AS (DELETE FROM oidc_payloads WHERE grant_id IN (SELECT id FROM grants)),
+    services AS (DELETE FROM oidc_payloads WHERE model = 'ClientCredentials' AND (payload ->> 'clientId') = $1)
+  SELECT * FROM removed`;
+// oidc_clients_name_lower: keyset pages in name order; a search filters the (small) table on the way.
+const PAGE_CLIENTS = {
+  name: 'oidc_clients_page',
+  text: `SELECT ${CLIENT_COLUMNS} FROM oidc_clients
+    WHERE ($1::text IS NULL OR lower(name) LIKE $1) AND ($2::text IS NULL OR lower(name) > $2)
+    ORDER BY lower(name) LIMIT $3`,
+};
+// oidc_clients_name_lower; a handful of rows per instance.
+const LAUNCHABLE_CLIENTS = {
+  name: 'oidc_clients_launchable',
+  text: 'SELECT client_id, name, launch_url, logo_uri FROM oidc_clients WHERE is_enabled AND launch_url IS NOT NULL ORDER BY lower(name)',
+};
 
 export interface ClientRegistryDeps {
-  pool: Queryable;
-  /** Without a bus (the CLI), nothing is cached. */
-  bus?: Pick<Bus, 'followChanges' | 'publish' | 'isListening'>;
+  pool: pg.Pool;
+  /** Without a bus (the CLI), nothing is cached; changes still reach the servers' caches through NOTIFY. */
+  bus?: Pick<Bus, 'followChanges' | 'isListening'>;
   logger?: Logger;
 }
 
@@ -116,35 +180,107 @@ export class ClientRegistry {
   }
 
   /** Registers an application; the secret (null for a public client) is returned here and never again. */
-  async create(input: NewClientInput): Promise<{ client: ClientRecord; clientSecret: string | null }> {
-    const name = checkClientName(input.name);
-    const isPublic = input.isPublic === true;
-    const allowHttp = input.allowHttpRedirectUris === true;
-    const redirectUris = unique(input.redirectUris ?? []).map((uri) => checkRedirectUri(uri, 'redirect URI', { allowHttp }));
-    const postLogoutRedirectUris = unique(input.postLogoutRedirectUris ?? []).map((uri) => checkRedirectUri(uri, 'post-logout redirect URI', { allowHttp }));
-    const grantTypes = checkGrantTypes(input.grantTypes ?? [GRANT_TYPES.authorization_code, GRANT_TYPES.refresh_token], { isPublic, redirectUris });
-    if (input.isResourceServer && isPublic) {
-      throw new OidcError('invalid_client_options', 'A public application cannot authenticate, so it cannot be a resource server that introspects tokens.');
-    }
-    const logoUri = input.logoUri === undefined ? null : checkRedirectUri(input.logoUri, 'logo URI', { allowHttp: false });
-    const clientSecret = isPublic ? null : randomBytes(32).toString('base64url');
+  async create(input: NewClientInput, by?: ChangedBy): Promise<{ client: ClientRecord; clientSecret: string | null }> {
+    const settings = checkClientSettings({
+      name: input.name,
+      isPublic: input.isPublic === true,
+      redirectUris: input.redirectUris ?? [],
+      postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+      grantTypes: input.grantTypes ?? [GRANT_TYPES.authorization_code, GRANT_TYPES.refresh_token],
+      allowHttpRedirectUris: input.allowHttpRedirectUris === true,
+      isResourceServer: input.isResourceServer === true,
+      launchUrl: input.launchUrl ?? null,
+      logoUri: input.logoUri ?? null,
+    });
+    const clientSecret = settings.isPublic ? null : newClientSecret();
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await this.deps.pool.query<ClientRow>(
-          `INSERT INTO oidc_clients (client_id, name, secret_sha256, is_public, redirect_uris, post_logout_redirect_uris, grant_types,
-             allow_http_redirect_uris, is_resource_server, logo_uri)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${CLIENT_COLUMNS}`,
-          [newClientId(name), name, clientSecret === null ? null : sha256(clientSecret), isPublic, redirectUris, postLogoutRedirectUris, grantTypes, allowHttp, input.isResourceServer === true, logoUri],
-        );
-        return { client: toRecord(rows[0]!), clientSecret };
+        const client = await this.change(async (db) => {
+          const { rows } = await db.query<ClientRow>(INSERT_CLIENT, [
+            newClientId(settings.name), settings.name, clientSecret === null ? null : sha256(clientSecret), settings.isPublic, settings.redirectUris,
+            settings.postLogoutRedirectUris, settings.grantTypes, settings.allowHttpRedirectUris, settings.isResourceServer, settings.launchUrl, settings.logoUri,
+          ]);
+          const created = toRecord(rows[0]!);
+          if (by) await recordEvent(db, createdEvent(by, created));
+          return created;
+        });
+        return { client, clientSecret };
       } catch (error) {
-        const constraint = (error as { code?: string; constraint?: string }).code === '23505' ? (error as { constraint?: string }).constraint : undefined;
-        if (constraint === 'oidc_clients_name_lower') throw new OidcError('client_name_taken', `An application named "${name}" already exists.`);
+        const constraint = violatedUnique(error);
+        if (constraint === 'oidc_clients_name_lower') throw nameTaken(settings.name);
         // A client id collision (same name prefix, same 40 random bits): draw again.
         if (constraint === 'oidc_clients_pkey' && attempt < 3) continue;
         throw error;
       }
     }
+  }
+
+  /**
+   * Changes an application's settings, checked as a whole with the rules of create (a change of grant types is
+   * checked against the redirect URIs it keeps). Every instance drops its cached copy at commit.
+   */
+  async update(clientId: string, changes: ClientChanges, by?: ChangedBy): Promise<ClientRecord> {
+    try {
+      return await this.change(async (db) => {
+        const before = await this.lockedRecord(db, clientId);
+        const settings: ClientSettings & { isEnabled: boolean } = {
+          ...checkClientSettings({
+            name: changes.name ?? before.name,
+            isPublic: before.isPublic,
+            redirectUris: changes.redirectUris ?? before.redirectUris,
+            postLogoutRedirectUris: changes.postLogoutRedirectUris ?? before.postLogoutRedirectUris,
+            grantTypes: changes.grantTypes ?? before.grantTypes,
+            allowHttpRedirectUris: changes.allowHttpRedirectUris ?? before.allowHttpRedirectUris,
+            isResourceServer: changes.isResourceServer ?? before.isResourceServer,
+            launchUrl: changes.launchUrl === undefined ? before.launchUrl : changes.launchUrl,
+            logoUri: changes.logoUri === undefined ? before.logoUri : changes.logoUri,
+          }),
+          isEnabled: changes.isEnabled ?? before.isEnabled,
+        };
+        const { rows } = await db.query<ClientRow>(UPDATE_CLIENT, [
+          clientId, settings.name, settings.redirectUris, settings.postLogoutRedirectUris, settings.grantTypes, settings.allowHttpRedirectUris,
+          settings.isResourceServer, settings.launchUrl, settings.logoUri, settings.isEnabled,
+        ]);
+        const after = toRecord(rows[0]!);
+        const changed = changedSettings(before, after);
+        if (by && Object.keys(changed.after).length > 0) await recordEvent(db, applicationEvent('application.updated', by, after, changed));
+        await this.announce(db, clientId);
+        return after;
+      }, clientId);
+    } catch (error) {
+      if (violatedUnique(error) === 'oidc_clients_name_lower') throw nameTaken(changes.name ?? '');
+      throw error;
+    }
+  }
+
+  /** A disabled client is refused at every endpoint at once, on every instance. */
+  async setEnabled(clientId: string, enabled: boolean, by?: ChangedBy): Promise<void> {
+    await this.update(clientId, { isEnabled: enabled }, by);
+  }
+
+  /** A new secret, returned here and never again; the old one is refused from the commit on, on every instance. */
+  async rotateSecret(clientId: string, by?: ChangedBy): Promise<string> {
+    return this.change(async (db) => {
+      const before = await this.lockedRecord(db, clientId);
+      if (before.isPublic) throw new OidcError('invalid_client_options', `"${before.name}" is a public application: it has no secret to replace.`);
+      const clientSecret = newClientSecret();
+      const { rows } = await db.query<ClientRow>(UPDATE_SECRET, [clientId, sha256(clientSecret)]);
+      if (by) await recordEvent(db, applicationEvent('application.secret_rotated', by, toRecord(rows[0]!)));
+      await this.announce(db, clientId);
+      return clientSecret;
+    }, clientId);
+  }
+
+  /** Deletes an application and revokes everything issued to it (grants, codes, tokens); returns it as it was. */
+  async remove(clientId: string, by?: ChangedBy): Promise<ClientRecord> {
+    return this.change(async (db) => {
+      const { rows } = await db.query<ClientRow>(DELETE_CLIENT, [clientId]);
+      if (!rows[0]) throw clientNotFound(clientId);
+      const before = toRecord(rows[0]);
+      if (by) await recordEvent(db, deletedEvent(by, before));
+      await this.announce(db, clientId);
+      return before;
+    }, clientId);
   }
 
   async get(clientId: string): Promise<ClientRecord | null> {
@@ -157,11 +293,18 @@ export class ClientRegistry {
     return rows.map(toRecord);
   }
 
-  /** A disabled client is refused at every endpoint at once, on every instance. */
-  async setEnabled(clientId: string, enabled: boolean): Promise<void> {
-    const { rowCount } = await this.deps.pool.query('UPDATE oidc_clients SET is_enabled = $2, updated_at = now() WHERE client_id = $1', [clientId, enabled]);
-    if (rowCount === 0) throw new OidcError('client_not_found', `There is no application with client id "${clientId}".`);
-    await this.changed(clientId);
+  /** One page in name order (regardless of case), after the given lower-cased name. */
+  async page(query: ClientPageQuery): Promise<ClientRecord[]> {
+    const search = query.search?.trim().toLowerCase();
+    const pattern = search ? `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%` : null;
+    const { rows } = await this.deps.pool.query<ClientRow>({ ...PAGE_CLIENTS, values: [pattern, query.after ?? null, query.limit] });
+    return rows.map(toRecord);
+  }
+
+  /** The enabled applications with a launch URL, in name order. */
+  async launchable(): Promise<LaunchableClient[]> {
+    const { rows } = await this.deps.pool.query<Pick<ClientRow, 'client_id' | 'name' | 'launch_url' | 'logo_uri'>>(LAUNCHABLE_CLIENTS);
+    return rows.map((row) => ({ clientId: row.client_id, name: row.name, launchUrl: row.launch_url!, logoUri: row.logo_uri }));
   }
 
   /** The metadata oidc-provider builds its Client from; undefined for an unknown or disabled client. */
@@ -180,9 +323,28 @@ export class ClientRegistry {
     return metadata;
   }
 
-  private async changed(clientId: string): Promise<void> {
-    this.forget(clientId);
-    await this.deps.bus?.publish(CLIENTS_TOPIC, { clientId });
+  /**
+   * Runs a change (and its event) in one transaction. A change to an existing client drops this instance's copy
+   * after the commit; the others drop theirs when the NOTIFY sent in the transaction arrives (announce).
+   */
+  private async change<T>(work: (db: pg.PoolClient) => Promise<T>, clientId?: string): Promise<T> {
+    try {
+      return await inTransaction(this.deps.pool, work);
+    } finally {
+      // Also after a failure: a commit whose answer was lost may have happened.
+      if (clientId !== undefined) this.forget(clientId);
+    }
+  }
+
+  private async lockedRecord(db: Queryable, clientId: string): Promise<ClientRecord> {
+    const { rows } = await db.query<ClientRow>(FIND_CLIENT_FOR_UPDATE, [clientId]);
+    if (!rows[0]) throw clientNotFound(clientId);
+    return toRecord(rows[0]);
+  }
+
+  /** Tells every instance (and this one) at commit that the client changed; works from the CLI too (no Bus needed). */
+  private async announce(db: Queryable, clientId: string): Promise<void> {
+    await notifyTopic(db, CLIENTS_TOPIC, { clientId }, 'oidc-clients');
   }
 
   private forget(clientId: string): void {
@@ -228,6 +390,7 @@ function toRecord(row: ClientRow): ClientRecord {
     grantTypes: row.grant_types,
     allowHttpRedirectUris: row.allow_http_redirect_uris,
     isResourceServer: row.is_resource_server,
+    launchUrl: row.launch_url,
     logoUri: row.logo_uri,
     isEnabled: row.is_enabled,
     createdAt: row.created_at,
@@ -248,10 +411,24 @@ function newClientId(name: string): string {
   return `${slug || 'app'}-${suffix}`;
 }
 
+/** 256 random bits (RFC 6749 §10.10: guessing must be infeasible). */
+function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 function sha256(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+function violatedUnique(error: unknown): string | undefined {
+  const failure = error as { code?: string; constraint?: string };
+  return failure.code === '23505' ? failure.constraint : undefined;
+}
+
+function nameTaken(name: string): OidcError {
+  return new OidcError('client_name_taken', `An application named "${name}" already exists. Choose another name.`);
+}
+
+function clientNotFound(clientId: string): OidcError {
+  return new OidcError('client_not_found', `There is no application with client id "${clientId}".`);
 }

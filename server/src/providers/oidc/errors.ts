@@ -9,6 +9,8 @@ export const OIDC_ERRORS = {
   invalid_redirect_uri: 400,
   invalid_grant_types: 400,
   invalid_client_options: 400,
+  /** A launch URL or logo URI that is not a web address Gatehouse can send a browser to (or show). */
+  invalid_application_url: 400,
   client_name_taken: 409,
   client_not_found: 404,
   /** The interaction cookie is missing, or the sign-in request it named expired or was finished. */
@@ -24,7 +26,7 @@ export const OIDC_ERRORS = {
 
 export type OidcErrorCode = keyof typeof OIDC_ERRORS;
 
-/** The input field each input error concerns, as the admin API and the forms name it. */
+/** The input field each input error concerns, as the admin API and the forms name it (unless the error names one). */
 const FIELD_OF_CODE: Partial<Record<OidcErrorCode, string>> = {
   invalid_client_name: 'name',
   client_name_taken: 'name',
@@ -35,8 +37,9 @@ const FIELD_OF_CODE: Partial<Record<OidcErrorCode, string>> = {
 export class OidcError extends HttpError {
   declare readonly code: OidcErrorCode;
 
-  constructor(code: OidcErrorCode, message: string) {
-    super(OIDC_ERRORS[code], code, message, {}, FIELD_OF_CODE[code]);
+  /** `field`: the input it concerns, e.g. "redirectUris.2"; by default the one its code concerns. */
+  constructor(code: OidcErrorCode, message: string, field: string | undefined = FIELD_OF_CODE[code]) {
+    super(OIDC_ERRORS[code], code, message, {}, field);
     this.name = 'OidcError';
   }
 }

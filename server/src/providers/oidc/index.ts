@@ -7,15 +7,19 @@ import { PayloadStore } from './adapter.ts';
 import { ClientRegistry } from './clients.ts';
 import { SigningKeyStore } from './keys.ts';
 import { KeyRotation } from './key-rotation.ts';
-import { buildProvider, introspectionAllowed } from './provider.ts';
+import { buildProvider, endpointsOf, introspectionAllowed } from './provider.ts';
 import { mountProvider } from './mount.ts';
 import { registerIntrospection } from './introspection.ts';
 import { Interactions } from './interactions.ts';
+import { requestSessionBinding } from './session-binding.ts';
+import { inTransaction } from './transaction.ts';
+import { recordEvent } from '../../admin/audit.ts';
 import type { OidcService } from './service.ts';
 
-export type { OidcService } from './service.ts';
+export type { OidcService, OidcEndpointUrls } from './service.ts';
 export type { InteractionDetails, InteractionError, LoginResult } from './interactions.ts';
-export type { ClientRecord, NewClientInput } from './clients.ts';
+export type { ClientChanges, ClientRecord, LaunchableClient, NewClientInput } from './clients.ts';
+export type { StoredGrant } from './adapter.ts';
 export { OidcError, type OidcErrorCode } from './errors.ts';
 export { OIDC_ROUTES } from './provider.ts';
 
@@ -23,7 +27,8 @@ export async function createOidc(ctx: AppContext, deps: { identity: IdentityServ
   const { platform } = ctx;
   const logger = ctx.logger.child({ component: 'oidc' });
   const oidc = await loadOidcProvider(logger);
-  const store = new PayloadStore(platform.pool, oidc.errors.InvalidGrant);
+  const binding = requestSessionBinding({ currentContext: () => oidc.Provider.ctx, identity: deps.identity });
+  const store = new PayloadStore(platform.pool, oidc.errors.InvalidGrant, binding);
   const clients = new ClientRegistry({ pool: platform.pool, bus: platform.bus, logger });
   const keys = new SigningKeyStore({ pool: platform.pool, secrets: ctx.secrets, locks: platform.locks });
   // The provider is rebuilt whenever the key set changes (a key starts signing, or is published or dropped).
@@ -41,9 +46,23 @@ export async function createOidc(ctx: AppContext, deps: { identity: IdentityServ
     finishConsent: (request, reply) => interactions.finishConsent(request, reply),
     abortInteraction: (request, reply, error) => interactions.abort(request, reply, error),
     getClient: (clientId) => clients.get(clientId),
-    createClient: (input) => clients.create(input),
-    setClientEnabled: (clientId, enabled) => clients.setEnabled(clientId, enabled),
-    revokeConsent: (accountId, clientId) => store.revokeGrantsOf(accountId, clientId),
+    listClients: (query) => clients.page(query),
+    launchableClients: () => clients.launchable(),
+    createClient: (input, by) => clients.create(input, by),
+    updateClient: (clientId, changes, by) => clients.update(clientId, changes, by),
+    setClientEnabled: (clientId, enabled, by) => clients.setEnabled(clientId, enabled, by),
+    rotateClientSecret: (clientId, by) => clients.rotateSecret(clientId, by),
+    deleteClient: (clientId, by) => clients.remove(clientId, by),
+    endpoints: () => endpointsOf(rotation.provider()),
+    consentsOf: (accountId) => store.grantsOf(accountId),
+    async revokeConsent(accountId, clientId, event) {
+      if (!event) return store.revokeGrantsOf(accountId, clientId);
+      return inTransaction(platform.pool, async (db) => {
+        const revoked = await store.revokeGrantsOf(accountId, clientId, db);
+        if (revoked > 0) await recordEvent(db, event);
+        return revoked;
+      });
+    },
     rotateSigningKeys: () => rotation.rotateNow(),
     reloadSigningKeys: () => rotation.reload(),
     signingKeys: () => rotation.states(),

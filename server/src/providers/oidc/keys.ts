@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { SecretBox } from '../../secrets/secret-box.ts';
+import { inTransaction } from './transaction.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -181,22 +182,14 @@ export class SigningKeyStore {
   private async create(alg: SigningAlg, now: number, activatesAt: number, predecessor?: string): Promise<string> {
     const { privateJwk, publicJwk } = await generateJwk(alg);
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.deps.pool, async (client) => {
       await client.query(
         `INSERT INTO oidc_signing_keys (kid, alg, public_jwk, private_jwk_sealed, created_at, activates_at)
          VALUES ($1, $2, $3, $4, $5, $6)`,
         [kid, alg, JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }), this.deps.secrets.seal(JSON.stringify(privateJwk), sealContext(kid)), new Date(now), new Date(activatesAt)],
       );
       if (predecessor) await client.query('UPDATE oidc_signing_keys SET retires_at = $2 WHERE kid = $1', [predecessor, new Date(activatesAt)]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return kid;
   }
 }

@@ -141,6 +141,8 @@ declare module 'oidc-provider' {
 
   export class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
+    /** The context of the request being served, from oidc-provider's own AsyncLocalStorage (undefined outside one). */
+    static readonly ctx: KoaContextWithOIDC | undefined;
     readonly issuer: string;
     proxy: boolean;
     readonly Grant: GrantClass;

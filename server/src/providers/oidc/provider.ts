@@ -11,6 +11,7 @@ import { secretMatches, type ClientRegistry } from './clients.ts';
 import { accountFinder, CLAIMS_BY_SCOPE, SCOPES } from './claims.ts';
 import { endGatehouseSessionOnLogout, gatehouseSessionCheck } from './session-link.ts';
 import * as pages from './pages.ts';
+import type { OidcEndpointUrls } from './service.ts';
 
 /** Where each endpoint lives; discovery stays at <issuer>/.well-known/openid-configuration. */
 export const OIDC_ROUTES = {
@@ -44,6 +45,25 @@ export const TOKEN_TTL = {
   // Remembered consent: a year, or until revoked.
   Grant: 365 * DAY,
 } as const;
+
+/**
+ * The URLs applications are configured with, as the discovery document gives them: oidc-provider builds each from
+ * its route table and the issuer (Provider#urlFor), and discovery itself sits at the issuer's well-known path
+ * (OpenID Connect Discovery 1.0 §4).
+ */
+export function endpointsOf(provider: Provider): OidcEndpointUrls {
+  return {
+    issuer: provider.issuer,
+    discovery: `${provider.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    authorization: provider.urlFor('authorization'),
+    token: provider.urlFor('token'),
+    userinfo: provider.urlFor('userinfo'),
+    jwks: provider.urlFor('jwks'),
+    endSession: provider.urlFor('end_session'),
+    introspection: provider.urlFor('introspection'),
+    revocation: provider.urlFor('revocation'),
+  };
+}
 
 export const COOKIE_NAMES = { session: 'gatehouse_oidc_session', interaction: 'gatehouse_oidc_interaction', resume: 'gatehouse_oidc_resume' } as const;
 
