@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, flowApi } from '../api/flow';
 import { meApi, type MeView } from '../api/me';
-import { useLiveState } from '../api/live';
+import { useLive, useLiveState } from '../api/live';
 import { Loading, Notice } from './notice';
 
 export type AdminSection = 'dashboard' | 'users' | 'groups' | 'applications' | 'sessions' | 'events' | 'settings' | 'tokens' | 'backups';
@@ -21,6 +21,17 @@ const NAV: Array<{ section: AdminSection; label: string; href: string }> = [
 ];
 
 const LIVE_LABEL = { connecting: 'Connecting…', live: 'Live', offline: 'Reconnecting…', 'signed-out': 'Signed out' } as const;
+
+const IGNORE = () => undefined;
+
+/**
+ * Holds the live connection once the visitor is known to be an admin, so the indicator is true (and an ended session
+ * is noticed) on a page that follows no topic itself too.
+ */
+function HoldLiveConnection() {
+  useLive([], IGNORE);
+  return null;
+}
 
 export function signInUrl(): string {
   return `/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
@@ -57,6 +68,7 @@ export function AdminShell({ title, section, actions, children }: { title: strin
 
   return (
     <div className="admin-layout">
+      <HoldLiveConnection />
       <header className="admin-header">
         <a className="brand" href="/admin">
           <img src="/favicon.svg" alt="" width="28" height="28" />

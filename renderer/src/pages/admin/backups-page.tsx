@@ -1,8 +1,9 @@
 // /admin/backups — back up now, the backup files (download, verify, restore, upload), the schedule, and recent runs.
+// Inside the control UI's frame, which sends a visitor who is not signed in to sign in, and turns away non-admins.
 import { useCallback, useEffect, useState } from 'react';
 import { backupsApi, type BackupRun, type BackupsView } from '../../api/backups';
 import { ApiError } from '../../api/flow';
-import { Layout, Shell } from '../../components/layout';
+import { AdminShell } from '../../components/admin-shell';
 import { Loading, Notice } from '../../components/notice';
 import { BackupNowSection } from './backup-now-section';
 import { BackupFilesSection } from './backup-files-section';
@@ -18,6 +19,14 @@ function asApiError(error: unknown): ApiError {
 }
 
 export function BackupsPage() {
+  return (
+    <AdminShell title={TITLE} section="backups">
+      <Backups />
+    </AdminShell>
+  );
+}
+
+function Backups() {
   const [view, setView] = useState<BackupsView | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
 
@@ -58,40 +67,16 @@ export function BackupsPage() {
     [track, refresh],
   );
 
-  if (failure?.status === 401) {
-    return (
-      <Layout title={TITLE}>
-        {tracker.run && <RunStatus run={tracker.run} lost={tracker.run.status === 'running' ? 'signed-out' : null} files={[]} />}
-        <Notice kind="info">
-          You are not signed in. <a href="/">Sign in as an admin</a> to manage backups.
-        </Notice>
-      </Layout>
-    );
-  }
-  if (failure?.status === 403) {
-    return (
-      <Layout title={TITLE}>
-        <Notice kind="error">Only admins can manage backups, and the account you are signed in with is not one. Ask an admin of this Gatehouse.</Notice>
-        <p>
-          <a href="/">Go to your Gatehouse account</a>
-        </p>
-      </Layout>
-    );
-  }
   if (!view) {
-    return (
-      <Layout title={TITLE}>
-        {failure ? (
-          <Notice kind="error">
-            {failure.message}{' '}
-            <button type="button" className="link" onClick={() => void refresh()}>
-              Try again
-            </button>
-          </Notice>
-        ) : (
-          <Loading />
-        )}
-      </Layout>
+    return failure ? (
+      <Notice kind="error">
+        {failure.message}{' '}
+        <button type="button" className="link" onClick={() => void refresh()}>
+          Try again
+        </button>
+      </Notice>
+    ) : (
+      <Loading />
     );
   }
 
@@ -99,16 +84,13 @@ export function BackupsPage() {
   const busy = run?.status === 'running' && !lost;
   const status = (kinds: BackupRun['kind'][]) => run && kinds.includes(run.kind) && <RunStatus run={run} lost={lost} files={view.files} />;
   return (
-    <Shell title={TITLE}>
-      <main className="admin">
-        <h1>{TITLE}</h1>
-        <p className="lead">Back up Gatehouse’s data to an encrypted file, restore from one, and back up on a schedule.</p>
-        {failure && <Notice kind="error">{failure.message}</Notice>}
-        <BackupNowSection busy={busy} onStarted={started} status={status(['backup'])} />
-        <BackupFilesSection files={view.files} backupsDir={view.backupsDir} busy={busy} status={status(['verify', 'restore'])} onStarted={started} onUploaded={() => void refresh()} />
-        <ScheduleSection key={scheduleGeneration} schedule={view.schedule} backupsDir={view.backupsDir} onSaved={(schedule) => setView((current) => current && { ...current, schedule })} />
-        <RecentRunsSection runs={view.runs} />
-      </main>
-    </Shell>
+    <>
+      <p className="lead">Back up Gatehouse’s data to an encrypted file, restore from one, and back up on a schedule.</p>
+      {failure && <Notice kind="error">{failure.message}</Notice>}
+      <BackupNowSection busy={busy} onStarted={started} status={status(['backup'])} />
+      <BackupFilesSection files={view.files} backupsDir={view.backupsDir} busy={busy} status={status(['verify', 'restore'])} onStarted={started} onUploaded={() => void refresh()} />
+      <ScheduleSection key={scheduleGeneration} schedule={view.schedule} backupsDir={view.backupsDir} onSaved={(schedule) => setView((current) => current && { ...current, schedule })} />
+      <RecentRunsSection runs={view.runs} />
+    </>
   );
 }
