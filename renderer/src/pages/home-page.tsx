@@ -1,86 +1,118 @@
-// / — for someone who opens Gatehouse itself: who they are signed in as, and signing out.
+// / — the user portal, for anyone signed in: their apps, their sessions, their password, the apps they allowed,
+// and for admins the way to the control UI. Someone not signed in gets a button to sign in.
 import { useEffect, useState } from 'react';
-import { flowApi, type SessionView } from '../api/flow';
-import { Layout } from '../components/layout';
+import { ApiError, flowApi, type SessionView } from '../api/flow';
+import { useLiveState } from '../api/live';
 import { Loading, Notice } from '../components/notice';
 import { useSubmit } from '../components/use-submit';
+import { Brand, BrandedLayout, useBranding } from './portal/branding';
+import { ChangePasswordSection } from './portal/change-password-section';
+import { ConsentsSection } from './portal/consents-section';
+import { MyAppsSection } from './portal/my-apps-section';
+import { MySessionsSection } from './portal/my-sessions-section';
 
-const METHOD_NAMES: Record<string, string> = { pwd: 'password', otp: 'one-time code', hwk: 'security key', mfa: 'two factors' };
+type SignedInUser = Extract<SessionView, { signedIn: true }>['user'];
+type State = { state: 'loading' } | { state: 'signed-in'; user: SignedInUser } | { state: 'signed-out'; by: 'visit' | 'sign-out' | 'elsewhere' } | { state: 'failed'; message: string };
 
 export function HomePage() {
-  const [view, setView] = useState<SessionView | null>(null);
-  const [unreachable, setUnreachable] = useState(false);
-  const [signedOut, setSignedOut] = useState(false);
-  const signOut = useSubmit();
-
+  const [view, setView] = useState<State>({ state: 'loading' });
   useEffect(() => {
-    flowApi.session().then(setView, () => setUnreachable(true));
+    // The session endpoint answers a visitor who is not signed in with 200 (not a 401 the console would log).
+    flowApi.session().then(
+      (session) => setView(session.signedIn ? { state: 'signed-in', user: session.user } : { state: 'signed-out', by: 'visit' }),
+      (error: unknown) => setView({ state: 'failed', message: error instanceof ApiError ? error.message : 'Something went wrong. Reload the page.' }),
+    );
   }, []);
 
-  if (unreachable) {
-    return (
-      <Layout title="Gatehouse">
-        <Notice kind="error">Gatehouse cannot be reached. Check that it is running, then reload this page.</Notice>
-      </Layout>
-    );
+  switch (view.state) {
+    case 'loading':
+      return (
+        <BrandedLayout title="Your account">
+          <Loading />
+        </BrandedLayout>
+      );
+    case 'failed':
+      return (
+        <BrandedLayout title="Your account">
+          <Notice kind="error">{view.message}</Notice>
+        </BrandedLayout>
+      );
+    case 'signed-out':
+      return <SignedOut by={view.by} />;
+    case 'signed-in':
+      return <Portal user={view.user} onSignedOut={(by) => setView({ state: 'signed-out', by })} />;
   }
-  if (!view) {
-    return (
-      <Layout title="Gatehouse">
-        <Loading />
-      </Layout>
-    );
-  }
-  if (!view.signedIn) {
-    return (
-      <Layout title={signedOut ? 'You are signed out' : 'You are not signed in'}>
-        {signedOut && <Notice kind="success">You signed out of Gatehouse in this browser.</Notice>}
-        <p>To sign in, open one of the applications that use Gatehouse: it brings you to Gatehouse's sign-in page.</p>
-      </Layout>
-    );
-  }
+}
 
-  const { user, session } = view;
-  const since = new Date(session.createdAt);
+function SignedOut({ by }: { by: 'visit' | 'sign-out' | 'elsewhere' }) {
+  const title = by === 'visit' ? 'You are not signed in' : 'You are signed out';
   return (
-    <Layout title={`Signed in as ${user.displayName ?? user.username}`} wide>
-      {signOut.error && <Notice kind="error">{signOut.error.message}</Notice>}
-      <dl className="facts">
-        <dt>Username</dt>
-        <dd>{user.username}</dd>
-        {user.displayName && (
-          <>
-            <dt>Name</dt>
-            <dd>{user.displayName}</dd>
-          </>
-        )}
-        <dt>Email</dt>
-        <dd>{user.email ?? 'none'}</dd>
-        <dt>Role</dt>
-        <dd>{user.isAdmin ? 'Administrator' : 'User'}</dd>
-        <dt>Groups</dt>
-        <dd>{user.groups.length > 0 ? user.groups.join(', ') : 'none'}</dd>
-        <dt>Signed in</dt>
-        <dd>
-          <time dateTime={session.createdAt}>{since.toLocaleString()}</time>
-          {session.authMethods.length > 0 && ` with ${session.authMethods.map((method) => METHOD_NAMES[method] ?? method).join(' and ')}`}
-        </dd>
-      </dl>
+    <BrandedLayout title={title}>
+      {by === 'sign-out' && <Notice kind="success">You signed out in this browser.</Notice>}
+      {by === 'elsewhere' && <Notice kind="info">This session was ended (from another device, by an admin, or it expired).</Notice>}
+      <p>Sign in to see your apps, your sessions and your password.</p>
       <div className="actions">
-        <button
-          type="button"
-          className="secondary"
-          disabled={signOut.busy}
-          onClick={() =>
-            void signOut.run(async () => {
-              setView(await flowApi.signOut());
-              setSignedOut(true);
-            })
-          }
-        >
-          {signOut.busy ? 'Signing out…' : 'Sign out'}
-        </button>
+        <a className="primary button-link" href="/login?next=%2F">
+          Sign in
+        </a>
       </div>
-    </Layout>
+    </BrandedLayout>
+  );
+}
+
+function Portal({ user, onSignedOut }: { user: SignedInUser; onSignedOut: (by: 'sign-out' | 'elsewhere') => void }) {
+  const branding = useBranding();
+  const live = useLiveState();
+  const signOut = useSubmit();
+  // A password change ends the other sessions: the sessions list asks again.
+  const [sessionsGeneration, setSessionsGeneration] = useState(0);
+  const name = user.displayName ?? user.username;
+
+  useEffect(() => {
+    document.title = branding ? `Your account · ${branding.instanceName}` : 'Your account';
+  }, [branding]);
+  useEffect(() => {
+    // The live socket closes when this session ends (revoked elsewhere, expired).
+    if (live === 'signed-out') onSignedOut('elsewhere');
+  }, [live, onSignedOut]);
+
+  return (
+    <div className="portal">
+      <header className="admin-header portal-header">
+        <a className="brand" href="/">
+          <Brand branding={branding} />
+        </a>
+        <div className="portal-user">
+          {user.isAdmin && (
+            <a className="secondary button-small button-link" href="/admin">
+              Control UI
+            </a>
+          )}
+          <button type="button" className="secondary button-small" disabled={signOut.busy} onClick={() => void signOut.run(async () => (await flowApi.signOut(), onSignedOut('sign-out')))}>
+            {signOut.busy ? 'Signing out…' : 'Sign out'}
+          </button>
+        </div>
+      </header>
+      <main className="portal-main">
+        <h1>Hello, {name}</h1>
+        <p className="lead">
+          Signed in as <strong>{user.username}</strong>
+          {user.email && <> ({user.email})</>}
+          {user.groups.length > 0 && <> · groups: {user.groups.join(', ')}</>}
+        </p>
+        {signOut.error && <Notice kind="error">{signOut.error.message}</Notice>}
+        {user.isAdmin && (
+          <Notice kind="info">
+            You are an admin. <a href="/admin">Open the control UI</a> to manage users, groups, applications and settings.
+          </Notice>
+        )}
+        <MyAppsSection />
+        <div className="portal-columns">
+          <MySessionsSection generation={sessionsGeneration} onSignedOut={() => onSignedOut('sign-out')} />
+          <ChangePasswordSection username={user.username} onChanged={() => setSessionsGeneration((generation) => generation + 1)} />
+        </div>
+        <ConsentsSection />
+      </main>
+    </div>
   );
 }

@@ -1,36 +1,71 @@
-// /setup?token=… — the first admin, created with the one-time link Gatehouse prints when it starts without one.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+// /setup?token=… — the first-run wizard: 1 create the admin (with the one-time link Gatehouse prints when it starts
+// without one; the server signs them in), 2 name the instance, 3 choose the public URL, then the control UI.
+// After step 1 the address becomes /setup?step=N (the used token has no business staying in the address bar), so a
+// reload resumes the step for the signed-in admin.
+import { useEffect, useRef, useState } from 'react';
 import { flowApi, type SetupState } from '../api/flow';
-import { Field } from '../components/field';
+import type { InstanceSettings } from '../api/settings';
 import { Layout } from '../components/layout';
 import { Loading, Notice } from '../components/notice';
-import { SubmitButton } from '../components/submit-button';
-import { useSubmit } from '../components/use-submit';
+import { AdminStep } from './setup/admin-step';
+import { InstanceNameStep } from './setup/instance-name-step';
+import { PublicUrlStep } from './setup/public-url-step';
+import { WizardLayout } from './setup/wizard-layout';
 
-type FieldName = 'username' | 'email' | 'password' | 'confirm';
+type Step = 1 | 2 | 3 | 'done';
+type PageState = SetupState | 'loading' | 'unreachable' | 'resume';
 
-/** Which field each refusal of the API belongs next to. */
-const FIELD_OF: Record<string, FieldName> = {
-  invalid_username: 'username',
-  username_taken: 'username',
-  invalid_email: 'email',
-  email_taken: 'email',
-  password_too_short: 'password',
-  password_too_long: 'password',
+const STEP_TITLES: Record<Step, string> = {
+  1: 'Create the first admin',
+  2: 'Name this Gatehouse',
+  3: 'Choose the public URL',
+  done: 'Gatehouse is ready',
 };
 
+/** The step named in the address (?step=2), for resuming after a reload. */
+function stepInAddress(): 2 | 3 | null {
+  const step = new URLSearchParams(window.location.search).get('step');
+  return step === '2' ? 2 : step === '3' ? 3 : null;
+}
+
+function showStepInAddress(step: Step): void {
+  window.history.replaceState(null, '', step === 'done' ? '/setup?step=done' : `/setup?step=${step}`);
+}
+
 export function SetupPage({ token }: { token: string | null }) {
-  const [state, setState] = useState<SetupState | 'loading' | 'unreachable'>('loading');
+  const [state, setState] = useState<PageState>('loading');
   const [passwordMinLength, setPasswordMinLength] = useState(8);
+  const [step, setStep] = useState<Step>(1);
+
   useEffect(() => {
-    flowApi.setupState(token).then(
-      (view) => {
-        setPasswordMinLength(view.passwordMinLength);
-        setState(view.state);
-      },
-      () => setState('unreachable'),
-    );
+    const resumeAt = token ? null : stepInAddress();
+    const resumed = resumeAt
+      ? flowApi.session().then(
+          (session) => session.signedIn && session.user.isAdmin,
+          () => false,
+        )
+      : Promise.resolve(false);
+    void resumed.then((isAdmin) => {
+      if (isAdmin && resumeAt) {
+        setStep(resumeAt);
+        setState('resume');
+        return;
+      }
+      flowApi.setupState(token).then(
+        (view) => {
+          setPasswordMinLength(view.passwordMinLength);
+          setState(view.state);
+        },
+        () => setState('unreachable'),
+      );
+    });
   }, [token]);
+
+  function goTo(next: Step) {
+    showStepInAddress(next);
+    setStep(next);
+    setState('resume');
+  }
 
   switch (state) {
     case 'loading':
@@ -62,65 +97,56 @@ export function SetupPage({ token }: { token: string | null }) {
         </Layout>
       );
     case 'open':
-      return <SetupForm token={token!} passwordMinLength={passwordMinLength} onState={setState} />;
+    case 'resume':
+      return (
+        <WizardLayout step={step} title={STEP_TITLES[step]}>
+          <WizardStep step={step} token={token} passwordMinLength={passwordMinLength} onState={setState} goTo={goTo} />
+        </WizardLayout>
+      );
   }
 }
 
-function SetupForm({ token, passwordMinLength, onState }: { token: string; passwordMinLength: number; onState: (state: SetupState) => void }) {
-  const [values, setValues] = useState<Record<FieldName, string>>({ username: '', email: '', password: '', confirm: '' });
-  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
-  const refs = { username: useRef<HTMLInputElement>(null), email: useRef<HTMLInputElement>(null), password: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
-  const submit = useSubmit();
-
-  const set = (name: FieldName) => (event: { target: { value: string } }) => setValues((current) => ({ ...current, [name]: event.target.value }));
-
-  function check(): Partial<Record<FieldName, string>> {
-    const found: Partial<Record<FieldName, string>> = {};
-    if (values.username.trim() === '') found.username = 'Choose a username.';
-    if (!/^[^@\s]+@[^@\s]+$/.test(values.email.trim())) found.email = 'Enter an email address, like admin@example.com.';
-    if ([...values.password].length < passwordMinLength) found.password = `Use at least ${passwordMinLength} characters.`;
-    else if (values.confirm !== values.password) found.confirm = 'The two passwords are not the same.';
-    return found;
+function WizardStep({ step, token, passwordMinLength, onState, goTo }: { step: Step; token: string | null; passwordMinLength: number; onState: (state: SetupState) => void; goTo: (step: Step) => void }) {
+  const [instance, setInstance] = useState<InstanceSettings | null>(null);
+  switch (step) {
+    case 1:
+      return <AdminStep token={token!} passwordMinLength={passwordMinLength} onState={onState} onDone={() => goTo(2)} />;
+    case 2:
+      return <InstanceNameStep onDone={() => goTo(3)} />;
+    case 3:
+      return (
+        <PublicUrlStep
+          onDone={(saved) => {
+            setInstance(saved);
+            goTo('done');
+          }}
+        />
+      );
+    case 'done':
+      return (
+        <>
+          <p>Next, add the people who sign in through Gatehouse, and the applications they sign in to.</p>
+          {instance?.restartNeeded && instance.savedPublicUrl && (
+            <Notice kind="info">
+              Gatehouse runs at <code className="inline-code">{instance.publicUrl}</code> until its next start, then at{' '}
+              <code className="inline-code">{instance.savedPublicUrl}</code>. Restart it before connecting apps.
+            </Notice>
+          )}
+          <div className="actions">
+            <FocusedLink href="/admin">Go to the control UI</FocusedLink>
+          </div>
+        </>
+      );
   }
+}
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const found = check();
-    setErrors(found);
-    const first = (Object.keys(refs) as FieldName[]).find((name) => found[name]);
-    if (first) {
-      refs[first].current?.focus();
-      return;
-    }
-    const error = await submit.run(async () => {
-      const done = await flowApi.completeSetup({ token, username: values.username.trim(), email: values.email.trim(), password: values.password });
-      window.location.assign(done.redirectTo);
-    });
-    if (!error) return;
-    if (error.code === 'setup_closed') return onState('closed');
-    if (error.code === 'setup_link_invalid') return onState('invalid_link');
-    const field = FIELD_OF[error.code];
-    if (field) {
-      setErrors({ [field]: error.message });
-      refs[field].current?.focus();
-    }
-  }
-
-  // A refusal that belongs to no field shows above the form.
-  const formError = submit.error && !FIELD_OF[submit.error.code] ? submit.error.message : null;
+/** The one thing to do next, focused so Enter does it. */
+function FocusedLink({ href, children }: { href: string; children: string }) {
+  const ref = useRef<HTMLAnchorElement>(null);
+  useEffect(() => ref.current?.focus(), []);
   return (
-    <Layout title="Create the first admin">
-      <p>This account manages Gatehouse: its users, groups and applications. Gatehouse has no default password; you choose it now.</p>
-      {formError && <Notice kind="error">{formError}</Notice>}
-      <form onSubmit={onSubmit} noValidate aria-busy={submit.busy}>
-        <Field ref={refs.username} label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus value={values.username} onChange={set('username')} error={errors.username} hint="Letters, digits, dots, dashes, underscores or @." />
-        <Field ref={refs.email} label="Email" name="email" type="email" autoComplete="email" required value={values.email} onChange={set('email')} error={errors.email} />
-        <Field ref={refs.password} label="Password" name="new-password" type="password" autoComplete="new-password" required value={values.password} onChange={set('password')} error={errors.password} hint={`At least ${passwordMinLength} characters. A long phrase you use nowhere else is best.`} />
-        <Field ref={refs.confirm} label="Password again" name="confirm-password" type="password" autoComplete="new-password" required value={values.confirm} onChange={set('confirm')} error={errors.confirm} />
-        <SubmitButton busy={submit.busy} busyLabel="Creating…">
-          Create admin and sign in
-        </SubmitButton>
-      </form>
-    </Layout>
+    <a ref={ref} className="primary button-link" href={href}>
+      {children}
+    </a>
   );
 }
