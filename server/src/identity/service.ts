@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { PasswordPolicy, SessionSettings } from '../admin/settings/schemas.ts';
 import { IdentityError } from './errors.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { containsPattern, IdentityRepo, violatedUniqueIndex, type MembershipChange } from './repo.ts';
 import { checkPasswordPolicy, createArgon2idHasher, unguessablePassword, type PasswordHasher, type PasswordOwner } from './passwords.ts';
 import { IdentityPolicy } from './policy.ts';
@@ -242,23 +243,13 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
   const dummyHash = hasher.hash(unguessablePassword());
   dummyHash.catch(() => undefined);
 
-  async function transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
-    const client = await deps.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+  function transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
+    return inTransaction(deps.pool, (client) => {
       const repo = new IdentityRepo(client);
-      const result = await work({ ...operations(repo, (step) => step(repo)), db: client });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A connection that cannot even roll back is closed rather than handed to the next request.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+      return work({ ...operations(repo, (step) => step(repo)), db: client });
+    });
   }
+
 
   /** The password's hash, once it meets the policy of now. */
   async function hashFor(password: string, owner: PasswordOwner): Promise<string> {

@@ -3,6 +3,7 @@
 // keep trusting it; every instance on one database shares it. A sealed copy in <data>/tls outlives a restore of a
 // backup made before LAN mode was on (which has no `lan.ca`): the next start puts the copy back.
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction.ts';
 import type { Logger } from 'pino';
 import { lockForTransaction } from '../platform/locks.ts';
 import { SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
@@ -34,20 +35,11 @@ export class AuthorityStore {
 
   /** The CA for this host name: the stored one while it can serve it, else a new one (stored in both places). */
   async ensure(hostname: string, now = new Date()): Promise<EnsuredAuthority> {
-    const client = await this.deps.pool.connect();
-    let ensured: EnsuredAuthority;
-    try {
-      await client.query('BEGIN');
+    const ensured = await inTransaction(this.deps.pool, async (client) => {
       // Two instances starting at once on one database make one CA, not two.
       await lockForTransaction(client, AUTHORITY_LOCK);
-      ensured = await this.choose(client, hostname, now);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return this.choose(client, hostname, now);
+    });
     this.keepDiskCopy(ensured.material);
     return ensured;
   }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { AppContext } from '../../appliance/context.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { IdentityService } from '../../identity/index.ts';
-import { inTransaction } from '../../providers/oidc/transaction.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { recordEvent, type EventActor } from '../audit.ts';
 import { checkLogo, type LogoType } from './logo-format.ts';
 import { LogoStore, type StoredLogo } from './logo-store.ts';

@@ -18,7 +18,7 @@ import { Lru } from '../../platform/lru.ts';
 import { OidcError } from './errors.ts';
 import { GRANT_TYPES, checkClientSettings, type ClientSettings, type GrantType } from './client-rules.ts';
 import { applicationEvent, changedSettings, createdEvent, deletedEvent } from './client-events.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 export const CLIENTS_TOPIC = 'oidc.clients';
 /** A safety net for changes made without a bus message (another tool writing the table): entries live a minute. */

@@ -12,7 +12,7 @@ import { mountProvider } from './mount.ts';
 import { registerIntrospection } from './introspection.ts';
 import { Interactions } from './interactions.ts';
 import { requestSessionBinding } from './session-binding.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { recordEvent } from '../../admin/audit.ts';
 import type { OidcService } from './service.ts';
 

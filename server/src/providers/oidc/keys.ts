@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { SecretBox } from '../../secrets/secret-box.ts';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
