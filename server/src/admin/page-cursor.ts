@@ -1,4 +1,4 @@
-// Keyset cursors of the admin lists (users, groups, sessions): the sort key of a page's last row, opaque to clients
+// Keyset cursors of the admin lists (users, groups, sessions, applications, events): the sort key of a page's last row, opaque to clients
 // (base64url JSON), checked on the way back in so that a changed cursor is a 400 naming the field, never a query error.
 import { HttpError } from '../http/errors.ts';
 

@@ -4,7 +4,10 @@
 import type { EventActor } from '../audit.ts';
 import { PAGE_LIMIT_DEFAULT } from '../common-schemas.ts';
 import { OidcError, type ClientRecord, type OidcService } from '../../providers/oidc/index.ts';
-import { decodeApplicationCursor, encodeApplicationCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from '../page-cursor.ts';
+
+/** The applications list's position: the lower-cased name (names are unique regardless of case: oidc_clients_name_lower). */
+const LOWER_NAME = /^[^]{1,100}$/;
 import { snippetsFor } from './snippets.ts';
 import type {
   ApplicationDetail,
@@ -25,13 +28,13 @@ export class ApplicationsService {
     // One more than a page: whether it comes back says whether there is a next page.
     const records = await this.oidc.listClients({
       ...(query.search ? { search: query.search } : {}),
-      ...(query.cursor ? { after: decodeApplicationCursor(query.cursor) } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor, [LOWER_NAME])[0]! } : {}),
       limit: limit + 1,
     });
     const page = records.slice(0, limit);
     return {
       items: page.map(toSummary),
-      nextCursor: records.length > limit ? encodeApplicationCursor(page.at(-1)!.name.toLowerCase()) : null,
+      nextCursor: records.length > limit ? encodeCursor([page.at(-1)!.name.toLowerCase()]) : null,
     };
   }
 
