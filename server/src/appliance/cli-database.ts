@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { choosePublicUrl } from './public-url.ts';
+import { savedPublicUrl } from '../admin/settings/public-url.ts';
 import { pino } from 'pino';
 import { ApplianceError, UsageError } from './errors.ts';
 import type { Config } from './config.ts';
@@ -86,13 +88,18 @@ export async function openCliDatabase(dataDir: string, config: Readonly<Config>)
     await close();
     throw error;
   }
-  const port = config.http.port === 0 ? 9080 : config.http.port;
-  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  // The links verbs print (setup, password reset) use the address the server uses.
+  const saved = await savedPublicUrl(pool).catch(() => null);
   return {
     pool,
     target,
     secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
-    publicUrl: (config.http.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    publicUrl: choosePublicUrl(config, {
+      saved,
+      httpHost: config.http.host,
+      httpPort: config.http.port === 0 ? 9080 : config.http.port,
+      lanPort: config.lan.enabled ? config.lan.port : null,
+    }),
     close,
   };
 }

@@ -22,8 +22,9 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import { loadMasterKey } from '../secrets/master-key.ts';
 import { planBudget } from '../postgres/budget.ts';
 import { isShutdownMessage } from '../../../main/src/shutdown-message.ts';
-import { lanServiceOf, lanUrl, type LanService } from '../lan/index.ts';
+import { lanServiceOf, type LanService } from '../lan/index.ts';
 import { savedPublicUrl } from '../admin/settings/public-url.ts';
+import { choosePublicUrl, formatHost } from './public-url.ts';
 
 export interface ServeOptions {
   dataDir: string;
@@ -119,7 +120,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       dataDir,
       // In LAN mode the issuer is the LAN URL: tokens must name what LAN devices use (docs/lan.md).
       // The config wins; then the address an admin saved in Settings (read once: it is fixed while the process runs).
-      publicUrl: (config.http.publicUrl ?? (await savedPublicUrl(platform.pool)) ?? (lanPort !== null ? lanUrl(config.lan.hostname, lanPort) : loopbackUrl)).replace(/\/+$/, ''),
+      publicUrl: choosePublicUrl(config, { saved: await savedPublicUrl(platform.pool), httpHost: config.http.host, httpPort: port, lanPort }),
       secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
     };
     const domains = await createDomains(ctx);
@@ -291,11 +292,6 @@ function listenError(error: unknown, host: string, port: number, flags: ListenFl
   if (code === 'EADDRNOTAVAIL') return new ApplianceError('address_unavailable', `This machine has no address ${host}. Use ${flags.host} 127.0.0.1 (this machine only) or ${flags.host} 0.0.0.0 (every network).`);
   if (code === 'EACCES') return new ApplianceError('port_forbidden', `Gatehouse may not listen on port ${port} (ports below 1024 need special rights). Use ${flags.port} ${flags.usualPort} or another port above 1023.`);
   return error;
-}
-
-function formatHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export function redactUrl(url: string): string {
