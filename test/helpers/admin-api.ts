@@ -99,7 +99,7 @@ export class AdminApi {
   /** Events of these types, oldest first. */
   async events(...types: string[]): Promise<EventRow[]> {
     const { rows } = await this.app.platform.pool.query<EventRow>(
-      'SELECT id::text, type, actor, actor_user_id, target_type, target_id, target_label, host(source_address) AS source_address, data FROM events WHERE type = ANY($1) ORDER BY id',
+      'SELECT id::text, type, actor, actor_user_id, target_type, target_id, target_label, host(source_address) AS source_address, data FROM events WHERE type = ANY($1) ORDER BY events.id',
       [types],
     );
     return rows;

@@ -69,7 +69,7 @@ export function createFlows(ctx: AppContext, deps: { identity: IdentityService; 
     continueRoute(app, login);
     consentRoute(app, login);
     cancelRoute(app, login);
-    setupStateRoute(app, setup);
+    setupStateRoute(app, setup, deps.identity);
     setupCompleteRoute(app, setup, { origin, rateLimiter: platform.rateLimiter });
     currentSessionRoute(app, deps.identity);
     signOutRoute(app, deps.identity, { origin });
