@@ -2,6 +2,7 @@
 // checked against PostgreSQL itself (version, size, connections, counts, backups), the URLs apps use, and the logins
 // chart counting seeded sign-ins into the right bucket at each bucket's edges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recountSignInHours } from '../../server/src/admin/status/sign-in-hours.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { AdminApi, expectGuarded } from '../helpers/admin-api.ts';
 import { VERSION } from '../../server/src/appliance/paths.ts';
@@ -157,6 +158,8 @@ describe('the logins chart', () => {
     for (const event of [...inserted, ...others]) {
       await app.db.pool.query("INSERT INTO events (occurred_at, type, actor, data) VALUES ($1, $2, 'test', '{}')", [event.at, event.type]);
     }
+    // What the minutely job does: count the hours into sign_in_hours.
+    await recountSignInHours(app.db.pool);
   });
 
   /** What each bucket must hold, counted here from what was inserted. */
@@ -187,6 +190,22 @@ describe('the logins chart', () => {
       expect(chart.buckets.at(-1)!.succeeded + chart.buckets.at(-1)!.failed).toBeGreaterThan(0);
     });
   }
+
+  it('counts the last two hours from events at once, and older hours from the hourly counts the job keeps', async () => {
+    const before = await api.ok<LoginsChart>({ url: '/api/v1/status/logins?range=24h' });
+    const now = new Date();
+    const threeHoursAgo = new Date(Math.floor(now.getTime() / HOUR) * HOUR - 3 * HOUR + 1);
+    for (const at of [now, threeHoursAgo]) {
+      await app.db.pool.query("INSERT INTO events (occurred_at, type, actor, data) VALUES ($1, 'user.login_succeeded', 'test', '{}')", [at]);
+    }
+    const sum = (chart: LoginsChart) => chart.buckets.reduce((total, bucket) => total + bucket.succeeded, 0);
+    // The sign-in of now shows at once; the one three hours ago waits for the job (nothing recounts that hour yet).
+    expect(sum(await api.ok<LoginsChart>({ url: '/api/v1/status/logins?range=24h' }))).toBe(sum(before) + 1);
+    await app.db.pool.query("DELETE FROM sign_in_hours WHERE hour >= $1", [new Date(threeHoursAgo.getTime() - 1)]);
+    await recountSignInHours(app.db.pool);
+    expect(sum(await api.ok<LoginsChart>({ url: '/api/v1/status/logins?range=24h' }))).toBe(sum(before) + 2);
+    inserted.push({ at: now, type: 'user.login_succeeded' }, { at: threeHoursAgo, type: 'user.login_succeeded' });
+  });
 
   it('answers 24 hourly buckets when no range is given, and names the field of an unknown range', async () => {
     expect((await api.ok<LoginsChart>({ url: '/api/v1/status/logins' })).buckets).toHaveLength(24);

@@ -26,6 +26,7 @@ import { registerStatusRoutes } from './status/routes.ts';
 import { registerTokensRoutes } from './tokens/routes.ts';
 import { registerPortalRoutes } from '../portal/routes.ts';
 import { openApiOptions } from './openapi.ts';
+import { defineSignInHoursJob } from './status/sign-in-hours.ts';
 
 export { recordEvent, EVENTS_TOPIC, type EventActor, type NewEvent } from './audit.ts';
 export { actorOf } from './guard.ts';
@@ -94,6 +95,9 @@ export function createAdmin(ctx: AppContext, deps: { identity: IdentityService; 
     },
     async stop() {
       hub.stop();
+    },
+    defineJobs(jobs) {
+      defineSignInHoursJob(jobs, ctx.platform.pool);
     },
   };
 }

@@ -48,19 +48,27 @@ export interface LoginBucket {
 
 // Sign-ins per bucket, oldest first, the current (partial) bucket last and empty buckets included: the series of
 // bucket starts left-joined to the counts. Buckets are whole UTC hours or days (computed on UTC timestamps, so a
-// session time zone's daylight saving cannot shift them). The counts read events_type_occurred_at, two ranges
-// (one per type) from the first bucket on, inside the index.
+// session time zone's daylight saving cannot shift them). Hours before the previous one come from sign_in_hours
+// (its primary key: at most 720 rows for 30 days); the previous and current hour, which the minutely recount may
+// not have reached yet, are counted from events (events_type_occurred_at, about two hours of sign-ins).
 const LOGINS = `
   WITH series AS (
     SELECT generate_series(date_trunc($1, now() AT TIME ZONE 'UTC') - ($2::int - 1) * $3::interval, date_trunc($1, now() AT TIME ZONE 'UTC'), $3::interval) AS start
-  ), counted AS (
-    SELECT date_trunc($1, occurred_at AT TIME ZONE 'UTC') AS start,
-           count(*) FILTER (WHERE type = 'user.login_succeeded')::int AS succeeded,
-           count(*) FILTER (WHERE type = 'user.login_failed')::int AS failed
+  ), recent AS (
+    SELECT (date_trunc('hour', now() AT TIME ZONE 'UTC') - interval '1 hour') AT TIME ZONE 'UTC' AS since
+  ), hourly AS (
+    SELECT hour, succeeded, failed FROM sign_in_hours
+     WHERE hour >= (SELECT min(start) FROM series) AT TIME ZONE 'UTC' AND hour < (SELECT since FROM recent)
+    UNION ALL
+    SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+           count(*) FILTER (WHERE type = 'user.login_succeeded')::int,
+           count(*) FILTER (WHERE type = 'user.login_failed')::int
       FROM events
-     WHERE type IN ('user.login_succeeded', 'user.login_failed')
-       AND occurred_at >= (date_trunc($1, now() AT TIME ZONE 'UTC') - ($2::int - 1) * $3::interval) AT TIME ZONE 'UTC'
+     WHERE type IN ('user.login_succeeded', 'user.login_failed') AND occurred_at >= (SELECT since FROM recent)
      GROUP BY 1
+  ), counted AS (
+    SELECT date_trunc($1, hour AT TIME ZONE 'UTC') AS start, sum(succeeded)::int AS succeeded, sum(failed)::int AS failed
+      FROM hourly GROUP BY 1
   )
   SELECT series.start AT TIME ZONE 'UTC' AS start, coalesce(counted.succeeded, 0) AS succeeded, coalesce(counted.failed, 0) AS failed
     FROM series LEFT JOIN counted USING (start)
