@@ -3,6 +3,7 @@
 // keep an admin in charge (the last admin, yourself), reset links and a user's sessions.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUsersAdmin } from '../../server/src/admin/users/service.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { AdminApi, allPages, expectGuarded, PASSWORD } from '../helpers/admin-api.ts';
 import { SEARCH_COUNT_LIMIT, type UserDetail, type UserPage, type UserSummary } from '../../server/src/admin/users/schemas.ts';
@@ -52,6 +53,28 @@ describe('who may use the users API', () => {
     expect(created.statusCode, created.body).toBe(201);
     const event = await api.lastEvent('user.created');
     expect(event).toMatchObject({ actor: 'token:test users:read users:write', actor_user_id: null, target_id: (created.json() as UserDetail).id });
+  });
+
+  it('never lets a token give admin rights or touch an admin’s account, so a token cannot outgrow its scopes', async () => {
+    const bearer = await api.token(['users:read', 'users:write']);
+    const refusals = [
+      await api.call({ method: 'POST', url: '/api/v1/users', bearer, payload: { username: 'mallory', password: 'a long password 9', isAdmin: true } }),
+      await api.call({ method: 'PATCH', url: `/api/v1/users/${api.user.id}`, bearer, payload: { isAdmin: true } }),
+      await api.call({ method: 'PATCH', url: `/api/v1/users/${api.admin.id}`, bearer, payload: { email: 'attacker@example.test' } }),
+      await api.call({ method: 'POST', url: `/api/v1/users/${api.admin.id}/password-reset`, bearer }),
+      await api.call({ method: 'DELETE', url: `/api/v1/users/${api.admin.id}`, bearer }),
+    ];
+    for (const response of refusals) {
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'needs_signed_in_admin' });
+    }
+    expect(refusals[0]!.json()).toMatchObject({ field: 'isAdmin' });
+    expect(await api.identity.findUserByUsername('mallory')).toBeNull();
+    expect(await api.identity.findUserById(api.user.id)).toMatchObject({ isAdmin: false });
+    expect(await api.identity.findUserById(api.admin.id)).toMatchObject({ isActive: true, email: api.admin.email });
+    // An ordinary user is still the token's to manage.
+    const reset = await api.call({ method: 'POST', url: `/api/v1/users/${api.user.id}/password-reset`, bearer });
+    expect(reset.statusCode, reset.body).toBe(201);
   });
 
   it('refuses an admin’s change from another site, and changes nothing', async () => {
@@ -253,7 +276,10 @@ describe('changing a user', () => {
       expect(response.statusCode).toBe(409);
       expect(response.json()).toMatchObject({ error: 'cannot_change_self', field });
     }
-    const deleted = await api.asAdmin({ method: 'DELETE', url: `/api/v1/users/${api.admin.id}` });
+    // However the id is spelled (ids are case-insensitive).
+    const shouted = await api.asAdmin({ method: 'PATCH', url: `/api/v1/users/${api.admin.id.toUpperCase()}`, payload: { isAdmin: false } });
+    expect(shouted.statusCode).toBe(409);
+    const deleted = await api.asAdmin({ method: 'DELETE', url: `/api/v1/users/${api.admin.id.toUpperCase()}` });
     expect(deleted.statusCode).toBe(409);
     expect(deleted.json()).toMatchObject({ error: 'cannot_change_self' });
     expect(await api.identity.findUserById(api.admin.id)).toMatchObject({ isActive: true, isAdmin: true });
@@ -269,20 +295,17 @@ describe('changing a user', () => {
     await api.identity.setActive(other.id, false);
   });
 
-  it('refuses to demote, disable or delete the last active admin, even through a token', async () => {
+  it('refuses to demote, disable or delete the last active admin, from the command line too (tokens never reach an admin)', async () => {
     // Only ada is an active admin from here on in this test.
     const { rows: others } = await app.platform.pool.query<{ id: string }>('UPDATE users SET is_admin = false WHERE is_admin AND is_active AND id <> $1 RETURNING id', [api.admin.id]);
     try {
-      const bearer = await api.token(['users:write']);
-      for (const request of [
-        { method: 'PATCH' as const, payload: { isAdmin: false } },
-        { method: 'PATCH' as const, payload: { isActive: false } },
-        { method: 'DELETE' as const },
-      ]) {
-        const response = await api.call({ ...request, url: `/api/v1/users/${api.admin.id}`, bearer });
-        expect(response.statusCode, JSON.stringify(request)).toBe(409);
-        expect(response.json()).toMatchObject({ error: 'last_admin' });
+      const cli = createUsersAdmin({ identity: api.identity, db: app.platform.pool, publicUrl: app.url });
+      for (const change of [() => cli.update(api.admin.id, { isAdmin: false }, { actor: 'cli' }), () => cli.update(api.admin.id, { isActive: false }, { actor: 'cli' }), () => cli.remove(api.admin.id, { actor: 'cli' })]) {
+        await expect(change()).rejects.toMatchObject({ code: 'last_admin' });
       }
+      const bearer = await api.token(['users:write']);
+      const response = await api.call({ method: 'PATCH', payload: { isAdmin: false }, url: `/api/v1/users/${api.admin.id}`, bearer });
+      expect(response.json()).toMatchObject({ error: 'needs_signed_in_admin' });
       expect(await api.identity.findUserById(api.admin.id)).toMatchObject({ isActive: true, isAdmin: true });
     } finally {
       await app.platform.pool.query('UPDATE users SET is_admin = true WHERE id = ANY($1)', [others.map((row) => row.id)]);

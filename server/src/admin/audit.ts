@@ -16,6 +16,8 @@ type Queryable = Pick<pg.Pool, 'query'>;
 export interface EventActor {
   actor: string;
   actorUserId?: string | null;
+  /** An API token made the request (not recorded apart: the actor names the token); some changes refuse tokens. */
+  viaApiToken?: boolean;
   sourceAddress?: string | null;
   requestId?: string | null;
 }

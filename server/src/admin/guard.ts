@@ -100,6 +100,6 @@ export function actorOf(request: FastifyRequest): EventActor {
   const session = request.adminSession ?? request.userSession;
   const base = { sourceAddress: request.ip, requestId: String(request.id) };
   if (session) return { ...base, actor: session.user.username, actorUserId: session.user.id };
-  if (request.apiToken) return { ...base, actor: `token:${request.apiToken.name}` };
+  if (request.apiToken) return { ...base, actor: `token:${request.apiToken.name}`, viaApiToken: true };
   throw new Error('actorOf called on a request no guard let in');
 }

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { IdentityError, type IdentityService, type UserChanges, type UserRecord } from '../../identity/index.ts';
 import { recordEvent, type EventActor } from '../audit.ts';
+import { HttpError } from '../../http/errors.ts';
 import { PAGE_LIMIT_DEFAULT } from '../common-schemas.ts';
 import { decodeCursor, keysetPage } from '../page-cursor.ts';
 import { SessionsAdmin } from '../sessions/service.ts';
@@ -53,6 +54,11 @@ export class UsersAdmin {
     return { ...keysetPage(rows, limit, toUserSummary, (row) => [row.username.toLowerCase()]), total, totalExact };
   }
 
+  /** An admin's account is changed (or a link to take it over made) only by a signed-in admin, never by a token. */
+  private async refuseTokenOnAdminAccount(id: string, by: EventActor): Promise<void> {
+    if (by.viaApiToken && (await this.repo.detail(id))?.is_admin) refuseTokenOnAdmins(by, null);
+  }
+
   /** Throws user_not_found. */
   async get(id: string): Promise<UserDetail> {
     const row = await this.repo.detail(id);
@@ -62,6 +68,7 @@ export class UsersAdmin {
 
   /** `emailVerified`: for the CLI's --email-verified (the API's form has no such field: an address is unverified). */
   async create(body: CreateUserBody & { emailVerified?: boolean }, by: EventActor): Promise<UserDetail> {
+    if (body.isAdmin === true) refuseTokenOnAdmins(by, 'isAdmin');
     const password = body.password === '' ? undefined : body.password;
     const created = await this.deps.identity.transaction(async (tx) => {
       const user = await tx.createUser({
@@ -86,6 +93,9 @@ export class UsersAdmin {
 
   /** Throws user_not_found, cannot_change_self, last_admin, and the identity service's input errors. */
   async update(id: string, body: UpdateUserBody, by: EventActor): Promise<UserDetail> {
+    id = id.toLowerCase();
+    if (body.isAdmin !== undefined) refuseTokenOnAdmins(by, 'isAdmin');
+    await this.refuseTokenOnAdminAccount(id, by);
     if (by.actorUserId === id && (body.isActive === false || body.isAdmin === false)) {
       const field = body.isAdmin === false ? 'isAdmin' : 'isActive';
       throw new IdentityError('cannot_change_self', `You cannot ${field === 'isAdmin' ? 'remove your own admin rights' : 'disable yourself'}: you would lock yourself out. Another admin can.`, field);
@@ -107,6 +117,8 @@ export class UsersAdmin {
 
   /** Throws user_not_found, cannot_change_self, last_admin. */
   async remove(id: string, by: EventActor): Promise<void> {
+    id = id.toLowerCase();
+    await this.refuseTokenOnAdminAccount(id, by);
     if (by.actorUserId === id) throw new IdentityError('cannot_change_self', 'You cannot delete your own account: you would lock yourself out. Another admin can.');
     await this.deps.identity.transaction(async (tx) => {
       const user = await tx.deleteUser(id);
@@ -128,6 +140,7 @@ export class UsersAdmin {
 
   /** A new one-time link (the older one stops working). Throws user_not_found, user_is_disabled. */
   async createResetLink(id: string, by: EventActor): Promise<PasswordResetLink> {
+    await this.refuseTokenOnAdminAccount(id, by);
     const { token, expiresAt } = await this.deps.identity.transaction(async (tx) => {
       const link = await tx.createPasswordResetLink(id, by.actorUserId ?? null);
       // The link itself is a secret: the event says only that one exists, and until when.
@@ -169,4 +182,19 @@ export class UsersAdmin {
     if (!user) throw new IdentityError('user_not_found', 'There is no such user (it may have been deleted). Go back to the list.');
     return user;
   }
+}
+
+/**
+ * API tokens never give admin rights nor touch an admin's account: a token with users:write could otherwise make
+ * itself an admin (or reset an admin's password) and so mint tokens without limit, outliving its own scope and expiry.
+ */
+function refuseTokenOnAdmins(by: EventActor, field: string | null): void {
+  if (!by.viaApiToken) return;
+  throw new HttpError(
+    403,
+    'needs_signed_in_admin',
+    field ? 'API tokens cannot give or take admin rights. An admin signed in to the control UI can.' : 'API tokens cannot change an admin\'s account or make a reset link for it. An admin signed in to the control UI can.',
+    {},
+    field ?? undefined,
+  );
 }
