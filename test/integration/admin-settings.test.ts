@@ -386,7 +386,9 @@ describe('the saved public URL at the next start of gatehouse serve', () => {
 
       const second = await startServe(dataDir, { args, env });
       try {
-        expect(second.ready.url).toBe(`http://localhost:${port}`);
+        // The ready line's url stays the listener's own address (the desktop window's); the public URL is the saved one.
+        expect(second.ready.url).toBe(`http://127.0.0.1:${port}`);
+        expect((second.ready as { publicUrl?: string }).publicUrl).toBe(`http://localhost:${port}`);
         const discovery = (await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json()) as { issuer: string };
         expect(discovery.issuer).toBe(`http://localhost:${port}`);
         const view = (await (await fetch(`http://127.0.0.1:${port}/api/v1/settings`, { headers: { cookie: `gatehouse_session=${session}` } })).json()) as SettingsView;

@@ -17,6 +17,7 @@ describe('the ready line', () => {
     const ready: ReadyInfo = {
       event: 'ready',
       url: 'http://127.0.0.1:9080',
+      publicUrl: 'https://id.example.lan',
       pid: 4242,
       instanceId: 'box-abc123',
       dataDir: '/home/me/.config/Gatehouse',

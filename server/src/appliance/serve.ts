@@ -35,8 +35,10 @@ export interface ServeOptions {
 
 export interface ReadyInfo {
   event: 'ready';
-  /** Where this machine reaches Gatehouse: the public URL, or in LAN mode the loopback listener (the desktop window's). */
+  /** Where this machine reaches Gatehouse: the HTTP listener's own address (the desktop window uses it). */
   url: string;
+  /** Where users and apps reach it (the OIDC issuer): the configured or saved public URL, LAN mode's, or `url`. */
+  publicUrl: string;
   /** In LAN mode: https://<hostname>[:port], what LAN devices use (the OIDC issuer). */
   lanUrl?: string;
   pid: number;
@@ -160,7 +162,10 @@ export async function serve(options: ServeOptions): Promise<void> {
 
     const ready: ReadyInfo = {
       event: 'ready',
-      url: lan ? loopbackUrl : ctx.publicUrl,
+      // Where this machine reaches Gatehouse (the desktop window, scripts, the CLI): always the HTTP listener itself,
+      // whatever public URL was chosen (a saved https://id.example.lan may not even resolve here).
+      url: loopbackUrl,
+      publicUrl: ctx.publicUrl,
       pid: process.pid,
       instanceId,
       dataDir,
@@ -171,7 +176,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     };
     const { event: _event, pid: _pid, instanceId: _instanceId, setupUrl: _setupUrl, ...readyFields } = ready;
     log.info(readyFields, 'Gatehouse is ready');
-    const setup = (ready.lanUrl ? ` LAN: ${ready.lanUrl}.` : '') + (ready.setupUrl ? ` Create the first admin at ${ready.setupUrl}` : '');
+    const setup = (ready.publicUrl !== ready.url ? ` Public URL (the OIDC issuer): ${ready.publicUrl}.` : '') + (ready.lanUrl ? ` LAN: ${ready.lanUrl}.` : '') + (ready.setupUrl ? ` Create the first admin at ${ready.setupUrl}` : '');
     process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms).${setup}\n`);
   } catch (error) {
     // Stop whatever did start, release the lock, and let the CLI print the message.

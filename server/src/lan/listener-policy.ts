@@ -1,8 +1,8 @@
 // What the app does differently for a request by the door it came in, applied in http/app.ts as the first onRequest
 // hook (before every route's own guard) while LAN mode is on:
-// - the admin surface answers only on the loopback listener, from this machine, unless lan.allowAdmin;
-// - on the loopback listener, the page's own loopback origin counts as Gatehouse's origin (see below).
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+// the admin surface answers only on the loopback listener, from this machine, unless lan.allowAdmin.
+// (The loopback listener's own origin counts as Gatehouse's in every same-origin check: http/same-origin.ts.)
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Domain } from '../appliance/context.ts';
 import { HttpError } from '../http/errors.ts';
 import { isLoopback } from '../http/metrics.ts';
@@ -25,13 +25,11 @@ export function isAdminSurface(route: string | undefined): boolean {
   return !(PORTAL_ROUTES.has(route) || route.startsWith('/api/v1/me/'));
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** The hook for app.ts, or null while LAN mode is off (then nothing changes and nothing is spent). */
 export function lanListenerPolicy(domains: readonly Domain[]): onRequestAsyncHookHandler | null {
   const lan = lanServiceOf(domains);
   if (!lan) return null;
-  const { publicOrigin, allowAdmin } = lan;
+  const { allowAdmin } = lan;
   return async (request) => {
     const viaLan = cameThroughLanListener(request.raw);
     const fromThisMachine = !viaLan && isLoopback(request.socket.remoteAddress);
@@ -42,26 +40,5 @@ export function lanListenerPolicy(domains: readonly Domain[]): onRequestAsyncHoo
         'The admin pages and API answer only on the machine that runs Gatehouse (the desktop app, or http://127.0.0.1 there). Use that machine, or set lan.allowAdmin: true to manage Gatehouse from the LAN.',
       );
     }
-    if (fromThisMachine) treatLoopbackOriginAsOwn(request, publicOrigin);
   };
-}
-
-/**
- * With LAN mode on, the public URL is https://<hostname>, but the desktop window and the CLI use the loopback
- * listener (http://127.0.0.1:<port>), whose pages send that loopback origin. The CSRF checks (admin guard, flows)
- * compare Origin with the public origin only, so a request whose Origin is exactly the loopback listener it came in
- * on, from this machine, is given the public origin: both are Gatehouse's own (OWASP CSRF Prevention Cheat Sheet,
- * "Identifying the target origin": the server's own origins). A foreign origin is left as it is and still refused.
- */
-function treatLoopbackOriginAsOwn(request: FastifyRequest, publicOrigin: string): void {
-  const origin = request.headers.origin;
-  if (origin === undefined || origin === publicOrigin) return;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return;
-  }
-  const ownLoopback = parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname) && parsed.port === String(request.socket.localPort) && parsed.origin === origin;
-  if (ownLoopback) request.headers.origin = publicOrigin;
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { IdentityService } from '../../identity/index.ts';
 import { HttpError } from '../../http/errors.ts';
+import { isOwnOrigin } from '../../http/same-origin.ts';
 import type { LiveHub } from './hub.ts';
 import type { LiveMessage } from './schemas.ts';
 
@@ -22,7 +23,7 @@ export function liveRoute(app: FastifyInstance, deps: { hub: LiveHub; identity: 
     websocket: true,
     schema: { hide: true } as object,
     preValidation: async (request) => {
-      if (request.headers.origin !== ownOrigin) throw new HttpError(403, 'cross_site_request', 'Live updates are for Gatehouse\'s own pages.');
+      if (request.headers.origin === undefined || !isOwnOrigin(request, request.headers.origin, ownOrigin)) throw new HttpError(403, 'cross_site_request', 'Live updates are for Gatehouse\'s own pages.');
       const current = await deps.identity.sessionCookie.currentSession(request);
       if (!current) throw new HttpError(401, 'not_signed_in', 'Sign in first.');
     },
