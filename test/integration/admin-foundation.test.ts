@@ -213,3 +213,32 @@ describe('live updates', () => {
     socket.close();
   });
 });
+
+describe('our own origins', () => {
+  it('counts the loopback listener\'s origin as our own for requests from this machine, whatever the public URL', async () => {
+    const other = await createTestApp({ listen: true, config: { http: { publicUrl: 'https://id.example.lan' } } });
+    try {
+      // The public URL is elsewhere; the listener is on 127.0.0.1 at the configured port.
+      const port = String(other.ctx.config.http.port);
+      const identity = other.service<IdentityService>('identity');
+      const admin = await identity.createUser({ username: 'root', password: 'a long password 1', isAdmin: true });
+      const session = (await identity.createSession(admin.id, { authMethods: ['pwd'] })).token;
+      const put = (origin: string) =>
+        fetch(`http://127.0.0.1:${port}/api/v1/backups/schedule`, {
+          method: 'PUT',
+          headers: { cookie: `${COOKIE}=${session}`, origin, 'content-type': 'application/json' },
+          body: JSON.stringify({ enabled: false }),
+        });
+      // The window on http://127.0.0.1:<port> passes the same-origin check (the body is then judged on its own).
+      const own = await put(`http://127.0.0.1:${port}`);
+      expect(own.status).not.toBe(403);
+      for (const foreign of [`http://127.0.0.1:${Number(port) + 1}`, `https://127.0.0.1:${port}`, 'https://evil.example', 'null']) {
+        const refused = await put(foreign);
+        expect(refused.status, foreign).toBe(403);
+        expect(((await refused.json()) as { error: string }).error).toBe('cross_site_request');
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
