@@ -19,9 +19,17 @@ export interface ServerDeps {
   metricsFromLan: boolean;
 }
 
+/** Query values that are secrets (one-time setup, reset and bootstrap links); the log keeps the name only. */
+const SECRET_QUERY = /([?&](?:token|code|code_verifier|client_secret)=)[^&#]*/gi;
+
+/** A request as the logs show it: the URL with its secret query values hidden (they are live credentials). */
+function requestForLog(request: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: request.method, url: request.url.replace(SECRET_QUERY, '$1[hidden]'), host: request.hostname, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     genReqId: requestIdFor,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: 1024 * 1024,
