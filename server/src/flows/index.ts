@@ -72,7 +72,7 @@ export function createFlows(ctx: AppContext, deps: { identity: IdentityService; 
     setupStateRoute(app, setup, deps.identity);
     setupCompleteRoute(app, setup, { origin, rateLimiter: platform.rateLimiter });
     currentSessionRoute(app, deps.identity);
-    signOutRoute(app, deps.identity, { origin });
+    signOutRoute(app, deps.identity, { origin, pool: platform.pool });
     loginRoute(app, directSignIn);
     resetStateRoute(app, reset);
     resetCompleteRoute(app, reset);

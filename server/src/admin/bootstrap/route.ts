@@ -41,12 +41,15 @@ export function bootstrapRoute(app: FastifyInstance, deps: BootstrapDeps, digest
       request.log.warn({ ip: request.ip }, 'a bootstrap sign-in was refused (used already, wrong token, or not from this machine)');
       return reply.redirect('/login?next=%2Fadmin', 303);
     }
+    // Spent before anything is awaited: two requests with the token cannot both get a session.
+    const spent = expected;
+    expected = null;
     const admin = await desktopAdmin(deps.pool);
     if (!admin) {
       // No admin yet: the token stays usable, so the window can come back here after the setup.
+      expected = spent;
       return reply.redirect(deps.setupUrl() ?? '/setup', 303);
     }
-    expected = null;
     const created = await deps.identity.createSession(admin.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods: ['desktop'] });
     deps.identity.sessionCookie.setSessionCookie(reply, created.token);
     await recordEvent(deps.pool, {
