@@ -143,6 +143,19 @@ describe('authenticate', () => {
     expect(row).toEqual({ idle_expires_at: slid!.session.idleExpiresAt, last_ip: '198.51.100.7' });
   });
 
+  it('looks a session up without sliding it when asked (a check that is not a use)', async () => {
+    const { token, session } = await identityA.createSession(alice.id, { authMethods: ['pwd'] });
+    await sql(`UPDATE sessions SET last_seen_at = now() - interval '10 minutes', idle_expires_at = now() + interval '5 minutes' WHERE id = $1`, [session.id]);
+    const [before] = await sql<{ idle_expires_at: Date; last_seen_at: Date }>('SELECT idle_expires_at, last_seen_at FROM sessions WHERE id = $1', [session.id]);
+    expect(await identityB.authenticate(token, { slide: false })).not.toBeNull();
+    const [after] = await sql<{ idle_expires_at: Date; last_seen_at: Date }>('SELECT idle_expires_at, last_seen_at FROM sessions WHERE id = $1', [session.id]);
+    expect(after).toEqual(before);
+    // A use slides it.
+    await identityB.authenticate(token);
+    const [used] = await sql<{ idle_expires_at: Date }>('SELECT idle_expires_at FROM sessions WHERE id = $1', [session.id]);
+    expect(used!.idle_expires_at.getTime()).toBeGreaterThan(before!.idle_expires_at.getTime());
+  });
+
   it('never slides the idle expiry past the absolute one', async () => {
     const { token, session } = await identityA.createSession(alice.id, { authMethods: ['pwd'] });
     await sql(

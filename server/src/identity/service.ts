@@ -96,6 +96,8 @@ export interface UserChanges {
 }
 
 export interface SessionMeta {
+  /** false: look the session up without counting it as a use (no idle-expiry slide, no last-seen update). */
+  slide?: false;
   ip?: string;
   userAgent?: string;
 }
@@ -227,6 +229,9 @@ export interface IdentityDeps {
 
 /** How long a password-reset link works. */
 export const PASSWORD_RESET_TTL_SECONDS = 24 * 60 * 60;
+
+/** A slide interval no session reaches (68 years): the lookup then never slides. */
+const NEVER_SLIDE_SECONDS = 2 ** 31 - 1;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER_AGENT_MAX_LENGTH = 512;
@@ -487,7 +492,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
         if (!isWellFormedSessionToken(token)) return null;
         return repo.authenticate({
           tokenHash: hashSessionToken(token),
-          slideIntervalSeconds: SESSION_SLIDE_INTERVAL_SECONDS,
+          // A check that is not a use (a live-updates socket re-checking its session) must not keep the session alive.
+          slideIntervalSeconds: meta.slide === false ? NEVER_SLIDE_SECONDS : SESSION_SLIDE_INTERVAL_SECONDS,
           ...requestMeta(meta),
         });
       },

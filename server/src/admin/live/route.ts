@@ -37,9 +37,10 @@ export function liveRoute(app: FastifyInstance, deps: { hub: LiveHub; identity: 
       socket.send(JSON.stringify(message));
     };
     const recheck = async () => {
-      const still = await deps.identity.authenticate(token).catch(() => undefined);
+      const still = await deps.identity.authenticate(token, { slide: false }).catch(() => undefined);
       // undefined: the database could not answer; keep the socket and try at the next check.
-      if (still === null || (still && still.user.isAdmin !== current.user.isAdmin)) socket.close(CLOSE_SESSION_ENDED, 'session ended');
+      // An admin who is no longer one loses the admin feed; a user made admin keeps theirs until the page reloads.
+      if (still === null || (still && current.user.isAdmin && !still.user.isAdmin)) socket.close(CLOSE_SESSION_ENDED, 'session ended');
     };
     const remove = deps.hub.add({ userId: current.user.id, isAdmin: current.user.isAdmin, send, onOwnEvent: () => void recheck() });
     const timer = setInterval(() => void recheck(), RECHECK_INTERVAL_MS);
