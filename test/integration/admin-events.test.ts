@@ -186,6 +186,9 @@ describe('cursors', () => {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[];
     const forged = [
       Buffer.from(JSON.stringify([decoded[0], "1 OR 1=1"])).toString('base64url'),
+      // Well-formed but impossible: an id past bigint, a month 13 (refused here, not by PostgreSQL as a 500).
+      Buffer.from(JSON.stringify([decoded[0], '9999999999999999999'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-13-45T99:00:00.000000Z', decoded[1]])).toString('base64url'),
       Buffer.from(JSON.stringify(['yesterday', decoded[1]])).toString('base64url'),
       Buffer.from(JSON.stringify([decoded[0]])).toString('base64url'),
       Buffer.from('not json').toString('base64url'),

@@ -2,9 +2,24 @@
 // (base64url JSON), checked on the way back in so that a changed cursor is a 400 naming the field, never a query error.
 import { HttpError } from '../http/errors.ts';
 
-/** The text form of a timestamp in a cursor: UTC with microseconds, as PostgreSQL keeps it (no rounding to ms). */
-export const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** One part of a cursor's position: a pattern it must match, or a check it must pass. */
+export type CursorPart = RegExp | ((part: string) => boolean);
+
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * The text form of a timestamp in a cursor: UTC with microseconds, as PostgreSQL keeps it (no rounding to ms), and a
+ * real instant (a changed cursor naming month 13 is refused here, not by PostgreSQL).
+ */
+export const CURSOR_TIMESTAMP: CursorPart = (part) => TIMESTAMP_TEXT.test(part) && new Date(part).toISOString().slice(0, 19) === part.slice(0, 19);
 export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A bigint identity (events.id): 1 to 2^63 − 1. */
+export const CURSOR_BIGINT: CursorPart = (part) => /^[1-9]\d{0,18}$/.test(part) && BigInt(part) <= 9_223_372_036_854_775_807n;
+
+function fits(part: string, shape: CursorPart): boolean {
+  return typeof shape === 'function' ? shape(part) : shape.test(part);
+}
 
 /** SQL giving a timestamptz column in CURSOR_TIMESTAMP's form (compare with `$n::timestamptz`). */
 export function cursorTimestampSql(column: string): string {
@@ -16,14 +31,14 @@ export function encodeCursor(position: readonly string[]): string {
 }
 
 /** The position, one string per pattern, or a 400 invalid_cursor (field "cursor"). */
-export function decodeCursor(cursor: string, shape: readonly RegExp[]): string[] {
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): string[] {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     decoded = null;
   }
-  if (Array.isArray(decoded) && decoded.length === shape.length && decoded.every((part, i) => typeof part === 'string' && shape[i]!.test(part))) {
+  if (Array.isArray(decoded) && decoded.length === shape.length && decoded.every((part, i) => typeof part === 'string' && fits(part, shape[i]!))) {
     return decoded as string[];
   }
   throw new HttpError(400, 'invalid_cursor', 'This page link is not valid (the cursor was changed or belongs to another list). Start again from the first page.', {}, 'cursor');

@@ -1,7 +1,7 @@
 // The events page: filters from the query string, one keyset page, and its cursor.
 import { HttpError } from '../../http/errors.ts';
 import { PAGE_LIMIT_DEFAULT } from '../common-schemas.ts';
-import { CURSOR_TIMESTAMP, decodeCursor, encodeCursor } from '../page-cursor.ts';
+import { CURSOR_BIGINT, CURSOR_TIMESTAMP, decodeCursor, encodeCursor } from '../page-cursor.ts';
 import type { EventFilter, EventPosition, EventsRepo, TypeFilter } from './repo.ts';
 import type { EventPage, ListEventsQuery } from './schemas.ts';
 
@@ -37,13 +37,11 @@ export function typeFilterOf(type: string): TypeFilter {
   return { category: type.slice(0, type.indexOf('.')), prefix: type };
 }
 
-const EVENT_ID = /^[1-9]\d{0,18}$/;
-
 function positionParts(position: EventPosition): string[] {
   return [position.occurredAt, position.id];
 }
 
 function positionOf(cursor: string): EventPosition {
-  const [occurredAt, id] = decodeCursor(cursor, [CURSOR_TIMESTAMP, EVENT_ID]);
+  const [occurredAt, id] = decodeCursor(cursor, [CURSOR_TIMESTAMP, CURSOR_BIGINT]);
   return { occurredAt: occurredAt!, id: id! };
 }
