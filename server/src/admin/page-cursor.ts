@@ -11,7 +11,10 @@ const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  * The text form of a timestamp in a cursor: UTC with microseconds, as PostgreSQL keeps it (no rounding to ms), and a
  * real instant (a changed cursor naming month 13 is refused here, not by PostgreSQL).
  */
-export const CURSOR_TIMESTAMP: CursorPart = (part) => TIMESTAMP_TEXT.test(part) && new Date(part).toISOString().slice(0, 19) === part.slice(0, 19);
+export const CURSOR_TIMESTAMP: CursorPart = (part) => {
+  const at = new Date(part);
+  return TIMESTAMP_TEXT.test(part) && !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 19) === part.slice(0, 19);
+};
 export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A bigint identity (events.id): 1 to 2^63 − 1. */
