@@ -38,9 +38,19 @@ const FIXED: Record<string, Route> = {
   '/api/docs': { page: 'api-docs' },
 };
 
-/** Only a path on this site (never //other.host or a scheme) may be where a sign-in leads back to. */
+/**
+ * Only a path on this site may be where a sign-in leads back to: never //other.host, a scheme, or a path with
+ * control characters (browsers drop a tab or newline, so "/\t/evil.example" would become "//evil.example"). The
+ * server's own check (flows/login) is the same; the parsed origin must stay ours either way.
+ */
 export function safeNext(next: string | null): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+  if (!next || !/^\/(?![/\\])/.test(next) || /[\u0000-\u001f\u007f]/.test(next)) return '/';
+  try {
+    const resolved = new URL(next, window.location.origin);
+    return resolved.origin === window.location.origin ? resolved.pathname + resolved.search + resolved.hash : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export function routeOf(location: Pick<Location, 'pathname' | 'search'>): Route {

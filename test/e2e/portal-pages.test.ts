@@ -148,6 +148,22 @@ describe('signing in to Gatehouse (/login)', () => {
     }
   });
 
+  it('never leads a signed-in visitor off this site, whatever `next` says', async () => {
+    const visitor = await gatehouse.openSignedIn(browser);
+    try {
+      for (const next of ['//evil.example', '/%09/evil.example', '/%0a/evil.example', 'https://evil.example/', '/\\evil.example']) {
+        await visitor.page.goto(`${gatehouse.url}/login?next=${next}`);
+        const link = visitor.page.getByRole('link', { name: 'Continue' });
+        await link.waitFor();
+        expect(await link.getAttribute('href'), next).toBe('/');
+      }
+      await visitor.page.goto(`${gatehouse.url}/login?next=%2Fadmin%2Fusers%3Fsearch%3Dx`);
+      expect(await visitor.page.getByRole('link', { name: 'Continue' }).getAttribute('href')).toBe('/admin/users?search=x');
+    } finally {
+      await visitor.close();
+    }
+  });
+
   it('fits a phone', async () => {
     const phone = await openPage(browser, { viewport: PHONE_TALL });
     try {
