@@ -19,7 +19,13 @@ export function PublicUrlStep({ onDone }: { onDone: (instance: InstanceSettings)
     const problem = checkPublicUrl(url);
     setError(problem);
     if (problem) return input.current?.focus();
-    const failure = await submit.run(async () => onDone(await settingsApi.saveInstance({ publicUrl: url.trim().replace(/\/+$/, '') })));
+    const chosen = url.trim().replace(/\/+$/, '');
+    const failure = await submit.run(async () => {
+      // The address Gatehouse runs with already is not saved: then the config file and LAN mode keep deciding it
+      // later (a saved address would win over them).
+      const current = (await settingsApi.get()).instance;
+      onDone(chosen === current.publicUrl ? current : await settingsApi.saveInstance({ publicUrl: chosen }));
+    });
     if (failure?.field === 'publicUrl') {
       setError(failure.message);
       input.current?.focus();
