@@ -23,7 +23,7 @@ describe('config export and import', () => {
     await identity.createGroup('engineers', 'the ones who build');
     await identity.createGroup('Finance');
     const oidc = source.service<OidcService>('oidc');
-    const grafana = await oidc.createClient({ name: 'Grafana', redirectUris: ['https://grafana.example.test/login/generic_oauth'], postLogoutRedirectUris: ['https://grafana.example.test/'] });
+    const grafana = await oidc.createClient({ name: 'Grafana', redirectUris: ['https://grafana.example.test/login/generic_oauth'], postLogoutRedirectUris: ['https://grafana.example.test/'], launchUrl: 'https://grafana.example.test/' });
     grafanaId = grafana.client.clientId;
     grafanaSecret = grafana.clientSecret!;
     await oidc.createClient({ name: 'CLI tool', isPublic: true, redirectUris: ['http://127.0.0.1:8400/callback'] });
@@ -60,6 +60,8 @@ describe('config export and import', () => {
     });
     expect(JSON.parse(token.body).error).toBe('invalid_grant'); // authenticated; only the code is wrong
     expect((await target.service<BackupService>('backup').getSchedule()).hasPassphrase).toBe(true);
+    // "My apps" keeps its launch link.
+    expect((await target.service<OidcService>('oidc').getClient(grafanaId))?.launchUrl).toBe('https://grafana.example.test/');
 
     const second = await importConfig(deps(target), parseConfig(text));
     expect(second.changes.every((c) => c.action === 'unchanged')).toBe(true);

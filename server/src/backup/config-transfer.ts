@@ -14,7 +14,7 @@ import { BackupRepo } from './repo.ts';
 import { pino } from 'pino';
 import { notifyTopic } from '../platform/bus.ts';
 import { CLIENTS_TOPIC } from '../providers/oidc/clients.ts';
-import { checkClientName, checkGrantTypes, checkRedirectUri, GRANT_TYPES } from '../providers/oidc/client-rules.ts';
+import { checkApplicationUrl, checkClientName, checkGrantTypes, checkRedirectUri, GRANT_TYPES } from '../providers/oidc/client-rules.ts';
 import { checkGroupDescription, checkGroupName } from '../identity/schemas.ts';
 import { errorMessage } from '../appliance/errors.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -39,6 +39,8 @@ export interface ConfigApplication {
   allowHttpRedirectUris: boolean;
   resourceServer: boolean;
   logoUri: string | null;
+  /** Where "My apps" opens the application; null: not listed there. */
+  launchUrl: string | null;
   enabled: boolean;
   /** SHA-256 of the client secret, base64 (only with secrets): an imported client keeps its secret. */
   secretSha256?: string;
@@ -81,7 +83,7 @@ export interface TransferDeps {
 
 type ClientRow = {
   client_id: string; name: string; secret_sha256: Buffer | null; is_public: boolean; redirect_uris: string[]; post_logout_redirect_uris: string[];
-  grant_types: string[]; allow_http_redirect_uris: boolean; is_resource_server: boolean; logo_uri: string | null; is_enabled: boolean;
+  grant_types: string[]; allow_http_redirect_uris: boolean; is_resource_server: boolean; logo_uri: string | null; launch_url: string | null; is_enabled: boolean;
 };
 
 export async function exportConfig(deps: TransferDeps, options: { withSecrets?: boolean } = {}): Promise<string> {
@@ -104,6 +106,7 @@ export async function exportConfig(deps: TransferDeps, options: { withSecrets?: 
       allowHttpRedirectUris: c.allow_http_redirect_uris,
       resourceServer: c.is_resource_server,
       logoUri: c.logo_uri,
+      launchUrl: c.launch_url,
       enabled: c.is_enabled,
       ...(options.withSecrets && c.secret_sha256 ? { secretSha256: c.secret_sha256.toString('base64') } : {}),
     })),
@@ -187,7 +190,7 @@ export function parseConfig(text: string): ConfigDocument {
 
 function parseApplication(item: unknown, at: string): ConfigApplication {
   const a = object(item, at);
-  allowOnly(a, at, ['clientId', 'name', 'public', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'allowHttpRedirectUris', 'resourceServer', 'logoUri', 'enabled', 'secretSha256']);
+  allowOnly(a, at, ['clientId', 'name', 'public', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'allowHttpRedirectUris', 'resourceServer', 'logoUri', 'launchUrl', 'enabled', 'secretSha256']);
   const clientId = string(a.clientId, `${at}.clientId`);
   if (!/^[a-z0-9][a-z0-9-]{2,63}$/.test(clientId)) throw invalid(`${at}.clientId`, 'must be 3 to 64 lower-case letters, digits and dashes');
   const name = guard(() => checkClientName(string(a.name, `${at}.name`)), `${at}.name`);
@@ -203,7 +206,9 @@ function parseApplication(item: unknown, at: string): ConfigApplication {
   );
   const resourceServer = a.resourceServer === undefined ? false : boolean(a.resourceServer, `${at}.resourceServer`);
   if (resourceServer && isPublic) throw invalid(`${at}.resourceServer`, 'a public application cannot be a resource server');
-  const logoUri = a.logoUri === undefined || a.logoUri === null ? null : guard(() => checkRedirectUri(string(a.logoUri, `${at}.logoUri`), 'logo URI', { allowHttp: false }), `${at}.logoUri`);
+  // The same rules as the admin API's (client-rules.ts): a logo only over https, a launch URL over http(s).
+  const logoUri = a.logoUri === undefined || a.logoUri === null ? null : guard(() => checkApplicationUrl(string(a.logoUri, `${at}.logoUri`), 'logo URI', { httpsOnly: true, field: 'logoUri' }), `${at}.logoUri`);
+  const launchUrl = a.launchUrl === undefined || a.launchUrl === null ? null : guard(() => checkApplicationUrl(string(a.launchUrl, `${at}.launchUrl`), 'launch URL', { httpsOnly: false, field: 'launchUrl' }), `${at}.launchUrl`);
   let secretSha256: string | undefined;
   if (a.secretSha256 !== undefined) {
     secretSha256 = string(a.secretSha256, `${at}.secretSha256`);
@@ -211,7 +216,7 @@ function parseApplication(item: unknown, at: string): ConfigApplication {
     if (Buffer.from(secretSha256, 'base64').length !== 32) throw invalid(`${at}.secretSha256`, 'must be a base64 SHA-256 (32 bytes)');
   }
   return {
-    clientId, name, public: isPublic, redirectUris, postLogoutRedirectUris, grantTypes, allowHttpRedirectUris: allowHttp, resourceServer, logoUri,
+    clientId, name, public: isPublic, redirectUris, postLogoutRedirectUris, grantTypes, allowHttpRedirectUris: allowHttp, resourceServer, logoUri, launchUrl,
     enabled: a.enabled === undefined ? true : boolean(a.enabled, `${at}.enabled`),
     ...(secretSha256 ? { secretSha256 } : {}),
   };
@@ -238,7 +243,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
     for (const [index, app] of document.applications.entries()) {
       const { rows } = await client.query<ClientRow>('SELECT * FROM oidc_clients WHERE client_id = $1 FOR UPDATE', [app.clientId]);
       const current = rows[0];
-      const values = [app.clientId, app.name, app.public, app.redirectUris, app.postLogoutRedirectUris, app.grantTypes, app.allowHttpRedirectUris, app.resourceServer, app.logoUri, app.enabled];
+      const values = [app.clientId, app.name, app.public, app.redirectUris, app.postLogoutRedirectUris, app.grantTypes, app.allowHttpRedirectUris, app.resourceServer, app.logoUri, app.enabled, app.launchUrl];
       try {
         if (!current) {
           let secret: Buffer | null = null;
@@ -252,8 +257,8 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
             }
           }
           await client.query(
-            `INSERT INTO oidc_clients (client_id, name, is_public, redirect_uris, post_logout_redirect_uris, grant_types, allow_http_redirect_uris, is_resource_server, logo_uri, is_enabled, secret_sha256)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+            `INSERT INTO oidc_clients (client_id, name, is_public, redirect_uris, post_logout_redirect_uris, grant_types, allow_http_redirect_uris, is_resource_server, logo_uri, is_enabled, launch_url, secret_sha256)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
             [...values, secret],
           );
           report.changes.push({ kind: 'application', name: app.clientId, action: 'created' });
@@ -263,13 +268,13 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
           const fields = [
             ['name', current.name, app.name], ['redirectUris', current.redirect_uris, app.redirectUris], ['postLogoutRedirectUris', current.post_logout_redirect_uris, app.postLogoutRedirectUris],
             ['grantTypes', current.grant_types, app.grantTypes], ['allowHttpRedirectUris', current.allow_http_redirect_uris, app.allowHttpRedirectUris],
-            ['resourceServer', current.is_resource_server, app.resourceServer], ['logoUri', current.logo_uri, app.logoUri], ['enabled', current.is_enabled, app.enabled],
+            ['resourceServer', current.is_resource_server, app.resourceServer], ['logoUri', current.logo_uri, app.logoUri], ['launchUrl', current.launch_url, app.launchUrl], ['enabled', current.is_enabled, app.enabled],
             ...(app.secretSha256 ? [['secretSha256', current.secret_sha256?.toString('base64') ?? null, app.secretSha256]] : []),
           ].filter(([, a, b]) => differs(a, b)).map(([field]) => field as string);
           if (fields.length > 0) {
             await client.query(
               `UPDATE oidc_clients SET name = $2, redirect_uris = $4, post_logout_redirect_uris = $5, grant_types = $6, allow_http_redirect_uris = $7,
-                 is_resource_server = $8, logo_uri = $9, is_enabled = $10, secret_sha256 = coalesce($11, secret_sha256), updated_at = now()
+                 is_resource_server = $8, logo_uri = $9, is_enabled = $10, launch_url = $11, secret_sha256 = coalesce($12, secret_sha256), updated_at = now()
                WHERE client_id = $1 AND is_public = $3`,
               [...values, app.secretSha256 ? Buffer.from(app.secretSha256, 'base64') : null],
             );
