@@ -40,6 +40,22 @@ describe('migrations', () => {
     }
   });
 
+  it('moves a pg_trgm an operator installed elsewhere into gatehouse_ext, where a restore never drops it', async () => {
+    const admin = loadMigrations().find((migration) => migration.name === 'admin')!;
+    const placeExtension = /DO \$\$[\s\S]*?\$\$;/.exec(admin.sql)![0];
+    const schemaOfTrgm = async () => (await db.pool.query<{ nspname: string }>(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`)).rows[0]?.nspname;
+    await db.pool.query('ALTER EXTENSION pg_trgm SET SCHEMA public');
+    expect(await schemaOfTrgm()).toBe('public');
+    await db.pool.query(placeExtension);
+    expect(await schemaOfTrgm()).toBe('gatehouse_ext');
+    // The trigram indexes made with it still serve a search.
+    const plan = await db.pool.query(`EXPLAIN SELECT id FROM groups WHERE lower(name) LIKE '%ops%'`);
+    expect(plan.rows.length).toBeGreaterThan(0);
+    // Already in place: nothing to do.
+    await db.pool.query(placeExtension);
+    expect(await schemaOfTrgm()).toBe('gatehouse_ext');
+  });
+
   it('rolls back a failing migration whole and names it', async () => {
     const broken = [...loadMigrations(), { version: '29990101000000', name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT 1/0;', checksum: 'x' }];
     await expect(migrate(db.config, { lockTimeoutMs: 5_000, logger, migrations: broken })).rejects.toMatchObject({ code: 'migration_failed' });

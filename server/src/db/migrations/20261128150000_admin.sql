@@ -4,8 +4,22 @@
 -- pg_trgm lives in its own schema: a restore builds the new tables in a scratch schema and drops the old one, which
 -- must never take the extension (and every index using it) along. pg_trgm is a trusted extension (PostgreSQL 13+),
 -- so the database owner may create it on an external server too.
+-- Where an operator installed pg_trgm already (an external server, usually in public), it is moved to gatehouse_ext
+-- (pg_trgm is relocatable; existing indexes refer to its operator classes by oid and keep working).
 CREATE SCHEMA IF NOT EXISTS gatehouse_ext;
-CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA gatehouse_ext;
+DO $$
+DECLARE
+  installed_in text;
+BEGIN
+  SELECT n.nspname INTO installed_in FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+  IF installed_in IS NULL THEN
+    CREATE EXTENSION pg_trgm WITH SCHEMA gatehouse_ext;
+  ELSIF installed_in <> 'gatehouse_ext' THEN
+    RAISE NOTICE 'moving pg_trgm from schema % to gatehouse_ext, where Gatehouse keeps its extensions', installed_in;
+    ALTER EXTENSION pg_trgm SET SCHEMA gatehouse_ext;
+  END IF;
+END
+$$;
 
 -- Users: search matches a part of the username, email or display name (ILIKE '%…%').
 CREATE INDEX users_search_trgm ON users USING gin (
