@@ -54,9 +54,9 @@ function tokenRefusal(error: 'invalid_token' | 'insufficient_scope', status: 401
 async function checkToken(request: FastifyRequest, token: string, tokens: ApiTokenRepo): Promise<PresentedToken> {
   const found = isWellFormedApiToken(token) ? await tokens.presented(hashApiToken(token)) : null;
   if (!found || found.state === 'revoked') {
-    throw tokenRefusal('invalid_token', 401, 'invalid_token', 'This API token is not valid (unknown, revoked, or its admin is no longer an admin). Make a new one in Settings → API tokens.');
+    throw tokenRefusal('invalid_token', 401, 'invalid_token', 'This API token is not valid (unknown, revoked, or its admin is no longer an admin). Make a new one on the control UI’s API tokens page (/admin/tokens).');
   }
-  if (found.state === 'expired') throw tokenRefusal('invalid_token', 401, 'token_expired', 'This API token has expired. Make a new one in Settings → API tokens.');
+  if (found.state === 'expired') throw tokenRefusal('invalid_token', 401, 'token_expired', 'This API token has expired. Make a new one on the control UI’s API tokens page (/admin/tokens).');
   const scope = request.routeOptions.config.scope;
   if (!scope) {
     throw tokenRefusal('insufficient_scope', 403, 'token_not_allowed', 'API tokens cannot do this; it needs an admin signed in to the control UI.');

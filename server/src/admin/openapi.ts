@@ -11,7 +11,7 @@ export function openApiOptions(publicUrl: string): SwaggerOptions {
         version: '1',
         description:
           'Manage users, groups, applications, sessions, settings and backups. Authenticate with an API token ' +
-          '(Authorization: Bearer gh_…, made in the control UI under Settings → API tokens) whose scopes include the ' +
+          '(Authorization: Bearer gh_…, made on the control UI’s API tokens page, /admin/tokens) whose scopes include the ' +
           'one each operation names, or from the control UI with an admin session.',
       },
       servers: [{ url: publicUrl }],

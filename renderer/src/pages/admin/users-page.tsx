@@ -73,7 +73,8 @@ function UsersList() {
         </div>
         {users.data && (
           <p className="toolbar-total" role="status">
-            {users.data.total === 1 ? '1 user' : `${users.data.total.toLocaleString()} users`}
+            {/* A search stops counting at a limit (totalExact false): "20,000+ users". */}
+            {users.data.total === 1 ? '1 user' : `${users.data.total.toLocaleString()}${users.data.totalExact ? '' : '+'} users`}
             {filtered ? ' match' : ''}
           </p>
         )}

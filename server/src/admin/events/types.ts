@@ -9,7 +9,7 @@ export const EVENT_TYPES = [
   'user.groups_changed', // the user's group memberships were set; data: { before, after } group names
   'user.password_reset_link_created', // an admin made a one-time reset link (the link itself is never recorded)
   'user.password_reset', // the user set a new password through a reset link
-  'user.password_changed', // the user changed their own password in the portal; data.otherSessionsRevoked
+  'user.password_changed', // the user changed their own password (portal), or the CLI set one; data.sessionsRevoked
   'user.login_succeeded', // a sign-in; data.clientId: the application it was for, when there was one
   'user.login_failed', // a refused sign-in (wrong password, unknown or disabled user); data.clientId as above
 

@@ -20,9 +20,11 @@ const SERIES = [
 ];
 
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
-const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+// Day buckets are whole UTC days (the server counts them so): named in UTC, or west of Greenwich each would show
+// as the day before.
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const fullHour = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const fullDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
+const fullDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 function bucketsOf(chart: LoginsChart): ChartBucket[] {
   const hourly = chart.bucketSeconds < 86_400;
