@@ -35,14 +35,19 @@ export class Browser {
     this.cookies.push({ name, value, path });
   }
 
-  async request(url: string, init: { form?: Record<string, string> } = {}): Promise<Response> {
+  has(name: string): boolean {
+    return this.cookies.some((cookie) => cookie.name === name);
+  }
+
+  /** One request, without following redirects. */
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(url) };
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url, { method: body ? 'POST' : 'GET', headers, body, redirect: 'manual' });
+    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const header of response.headers.getSetCookie()) {
       const [pair, ...attributes] = header.split(';').map((part) => part.trim());
       const separator = pair!.indexOf('=');

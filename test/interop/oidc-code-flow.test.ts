@@ -12,6 +12,7 @@ import { errorHandler } from '../../server/src/http/errors.ts';
 import type { IdentityService, UserRecord } from '../../server/src/identity/index.ts';
 import type { InteractionDetails, LoginResult, OidcService } from '../../server/src/providers/oidc/index.ts';
 import { oauthError } from './oidc-support.ts';
+import { Browser } from '../helpers/oidc-relying-party.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:1/callback';
 /** OIDC Core 11: offline access (a refresh token) is asked for with prompt=consent; oidc-provider drops it otherwise. */
@@ -24,67 +25,6 @@ let identity: IdentityService;
 let pages: FastifyInstance;
 let alice: UserRecord;
 
-/** A browser's cookie jar for Gatehouse (one origin), following RFC 6265's path matching. */
-class Browser {
-  private cookies: Array<{ name: string; value: string; path: string }> = [];
-
-  cookieHeader(url: string): string {
-    const path = new URL(url).pathname;
-    return this.cookies
-      .filter((cookie) => path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`))
-      .map((cookie) => `${cookie.name}=${cookie.value}`)
-      .join('; ');
-  }
-
-  setCookie(name: string, value: string, path = '/'): void {
-    this.cookies = this.cookies.filter((cookie) => !(cookie.name === name && cookie.path === path));
-    this.cookies.push({ name, value, path });
-  }
-
-  has(name: string): boolean {
-    return this.cookies.some((cookie) => cookie.name === name);
-  }
-
-  /** One request, without following redirects. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: this.cookieHeader(url) };
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = header.split(';').map((part) => part.trim());
-      const separator = pair!.indexOf('=');
-      const name = pair!.slice(0, separator);
-      const value = pair!.slice(separator + 1);
-      const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
-      const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now()));
-      this.cookies = this.cookies.filter((cookie) => !(cookie.name === name && cookie.path === path));
-      if (!expired && value !== '') this.cookies.push({ name, value, path });
-    }
-    return response;
-  }
-
-  /** Follows redirects within Gatehouse; stops at a login page (an interaction), a page, or a redirect elsewhere. */
-  async navigate(url: string, init: { form?: Record<string, string> } = {}): Promise<Stop> {
-    let response = await this.request(url, init);
-    for (let hops = 0; hops < 10; hops++) {
-      const location = response.headers.get('location');
-      if (!location || ![301, 302, 303, 307].includes(response.status)) return { kind: 'page', response };
-      const next = new URL(location, url);
-      if (next.origin !== gatehouse.url) return { kind: 'redirect', location: next, response };
-      const interaction = /^\/interaction\/([^/]+)$/.exec(next.pathname);
-      if (interaction) return { kind: 'interaction', uid: interaction[1]!, response };
-      url = next.href;
-      response = await this.request(url);
-    }
-    throw new Error('too many redirects');
-  }
-}
-
-type Stop = { kind: 'page'; response: Response } | { kind: 'redirect'; location: URL; response: Response } | { kind: 'interaction'; uid: string; response: Response };
 
 /** What the login pages would do, through the test-only routes that call OidcService. */
 async function page<T>(browser: Browser, uid: string, action: 'details' | 'login' | 'consent' | 'abort', payload?: object): Promise<{ status: number; body: T }> {
@@ -204,7 +144,7 @@ afterAll(async () => {
 describe('the authorization code flow', () => {
   it('signs a user in with PKCE: openid-client validates the ID token, which carries the user\'s claims', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, OFFLINE);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, OFFLINE);
     expect(callback.searchParams.get('iss')).toBe(gatehouse.url);
     const tokens = await exchange(rp, request, callback);
     const claims = tokens.claims()!;
@@ -224,7 +164,7 @@ describe('the authorization code flow', () => {
 
   it('answers userinfo with the granted claims for the access token', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, { scope: 'openid email' });
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, { scope: 'openid email' });
     const tokens = await exchange(rp, request, callback);
     const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, alice.id);
     expect(userinfo).toEqual({ sub: alice.id, email: 'alice@example.lan', email_verified: true });
@@ -232,7 +172,7 @@ describe('the authorization code flow', () => {
 
   it('shows the interaction to the login page: prompt, params, and the client\'s name', async () => {
     const rp = await relyingParty({ name: 'Grafana (details)' });
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const stop = await browser.navigate((await authorizationRequest(rp, { login_hint: 'alice' })).url.href);
     expect(stop.kind).toBe('interaction');
     const shown = await details(browser, (stop as { uid: string }).uid);
@@ -245,8 +185,8 @@ describe('the authorization code flow', () => {
 
   it('refuses the interaction to a browser that did not start it (no interaction cookie)', async () => {
     const rp = await relyingParty();
-    const stop = await new Browser().navigate((await authorizationRequest(rp)).url.href);
-    const stranger = new Browser();
+    const stop = await new Browser(gatehouse.url).navigate((await authorizationRequest(rp)).url.href);
+    const stranger = new Browser(gatehouse.url);
     const { status, body } = await page<{ error: string }>(stranger, (stop as { uid: string }).uid, 'login', { accountId: alice.id, amr: ['pwd'] });
     expect(status).toBe(400);
     expect(body.error).toBe('interaction_not_found');
@@ -254,8 +194,8 @@ describe('the authorization code flow', () => {
 
   it('remembers consent per user and client: a new browser signs in without being asked again', async () => {
     const rp = await relyingParty();
-    await signInThroughApp(new Browser(), rp, alice);
-    const browser = new Browser();
+    await signInThroughApp(new Browser(gatehouse.url), rp, alice);
+    const browser = new Browser(gatehouse.url);
     const request = await authorizationRequest(rp);
     const first = await browser.navigate(request.url.href);
     expect(first.kind).toBe('interaction');
@@ -266,7 +206,7 @@ describe('the authorization code flow', () => {
 
   it('asks for consent again when the app asks for more than was granted', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     await signInThroughApp(browser, rp, alice, { scope: 'openid' });
     const stop = await browser.navigate((await authorizationRequest(rp, { scope: 'openid email' })).url.href);
     expect(stop.kind).toBe('interaction');
@@ -276,7 +216,7 @@ describe('the authorization code flow', () => {
 
   it('gives the app access_denied when the user cancels', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const request = await authorizationRequest(rp);
     const stop = await browser.navigate(request.url.href);
     const { body } = await page<{ redirectTo: string }>(browser, (stop as { uid: string }).uid, 'abort', { error: 'access_denied', description: 'The user cancelled.' });
@@ -291,7 +231,7 @@ describe('the authorization code flow', () => {
 describe('single sign-on and the Gatehouse session', () => {
   it('signs in again without any page while the Gatehouse session lives', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     await signInThroughApp(browser, rp, alice);
     const again = await browser.navigate((await authorizationRequest(rp)).url.href);
     expect(again.kind).toBe('redirect');
@@ -300,7 +240,7 @@ describe('single sign-on and the Gatehouse session', () => {
 
   it('asks for a login again once the Gatehouse session is revoked, and prompt=none then gets login_required', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     await signInThroughApp(browser, rp, alice);
     const [session] = await identity.listSessionsOfUser(alice.id);
     for (const live of await identity.listSessionsOfUser(alice.id)) await identity.revokeSession(live.id);
@@ -315,7 +255,7 @@ describe('single sign-on and the Gatehouse session', () => {
   it('stops a disabled user: no silent sign-in, no refresh, no userinfo', async () => {
     const bob = await identity.createUser({ username: 'bob', email: 'bob@example.lan' });
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const { request, callback } = await signInThroughApp(browser, rp, bob, OFFLINE);
     const tokens = await exchange(rp, request, callback);
     await identity.setActive(bob.id, false);
@@ -329,7 +269,7 @@ describe('single sign-on and the Gatehouse session', () => {
     const carol = await identity.createUser({ username: 'carol', email: 'carol@example.lan' });
     await identity.setActive(carol.id, false);
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const stop = await browser.navigate((await authorizationRequest(rp)).url.href);
     const { status, body } = await page<{ error: string }>(browser, (stop as { uid: string }).uid, 'login', { accountId: carol.id, amr: ['pwd'] });
     expect(status).toBe(403);
@@ -341,7 +281,7 @@ describe('prompt, max_age and nonce', () => {
   it('prompt=none without a session sends login_required back to the app, with its state', async () => {
     const rp = await relyingParty();
     const request = await authorizationRequest(rp, { prompt: 'none' });
-    const stop = await new Browser().navigate(request.url.href);
+    const stop = await new Browser(gatehouse.url).navigate(request.url.href);
     expect(stop.kind).toBe('redirect');
     const location = (stop as { location: URL }).location;
     expect(location.searchParams.get('error')).toBe('login_required');
@@ -350,7 +290,7 @@ describe('prompt, max_age and nonce', () => {
 
   it('prompt=login asks again despite a session, and refuses a login made before the request', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     await signInThroughApp(browser, rp, alice);
     const stop = await browser.navigate((await authorizationRequest(rp, { prompt: 'login' })).url.href);
     expect(stop.kind).toBe('interaction');
@@ -365,7 +305,7 @@ describe('prompt, max_age and nonce', () => {
 
   it('max_age: refuses an older authentication, accepts a fresh one, and the ID token says when it happened', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const request = await authorizationRequest(rp, { max_age: '60' });
     const stop = await browser.navigate(request.url.href);
     const uid = (stop as { uid: string }).uid;
@@ -380,7 +320,7 @@ describe('prompt, max_age and nonce', () => {
 
   it('openid-client refuses an ID token whose nonce is not the one it sent', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     await expect(client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: 'another-nonce' })).rejects.toMatchObject({
       code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
       // openid-client wraps oauth4webapi's error, which names the claim.
@@ -392,7 +332,7 @@ describe('prompt, max_age and nonce', () => {
 describe('refresh tokens', () => {
   it('rotate on every use, and the used one is refused afterwards (the whole grant with it)', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, OFFLINE);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, OFFLINE);
     const first = await exchange(rp, request, callback);
     const second = await client.refreshTokenGrant(rp.config, first.refresh_token!);
     expect(second.refresh_token).toEqual(expect.any(String));
@@ -406,14 +346,14 @@ describe('refresh tokens', () => {
 
   it('are issued only when offline_access was asked for', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, { scope: 'openid profile', prompt: 'consent' });
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, { scope: 'openid profile', prompt: 'consent' });
     const tokens = await exchange(rp, request, callback);
     expect(tokens.refresh_token).toBeUndefined();
   });
 
   it('are not issued for offline_access without prompt=consent (OIDC Core 11)', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, { scope: 'openid offline_access' });
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, { scope: 'openid offline_access' });
     const tokens = await exchange(rp, request, callback);
     expect(tokens.refresh_token).toBeUndefined();
   });
@@ -422,7 +362,7 @@ describe('refresh tokens', () => {
 describe('refusals at the token endpoint', () => {
   it('a code used twice: invalid_grant, and the tokens of its first use are revoked', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, OFFLINE);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, OFFLINE);
     const tokens = await exchange(rp, request, callback);
     expect(await oauthError(exchange(rp, request, callback))).toBe('invalid_grant');
     expect((await client.tokenIntrospection(rp.config, tokens.access_token)).active).toBe(false);
@@ -431,7 +371,7 @@ describe('refusals at the token endpoint', () => {
 
   it('a code redeemed twice at the same instant: exactly one request gets tokens', async () => {
     const rp = await relyingParty({ public: true });
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     const code = callback.searchParams.get('code')!;
     const answers = await Promise.all(Array.from({ length: 4 }, () => redeem(rp, true, code, request.verifier)));
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
@@ -440,34 +380,34 @@ describe('refusals at the token endpoint', () => {
 
   it('PKCE: a missing code_verifier for a code issued with a challenge is invalid_grant', async () => {
     const rp = await relyingParty({ public: true });
-    const { callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     const answer = await redeem(rp, true, callback.searchParams.get('code')!, undefined);
     expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('PKCE: a wrong code_verifier is invalid_grant', async () => {
     const rp = await relyingParty({ public: true });
-    const { callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     const answer = await redeem(rp, true, callback.searchParams.get('code')!, client.randomPKCECodeVerifier());
     expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('PKCE: a code_verifier for a code issued without a challenge is invalid_grant (downgrade, RFC 9700 §4.8.2)', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, {}, { pkce: false });
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, {}, { pkce: false });
     expect(await oauthError(exchange(rp, request, callback, client.randomPKCECodeVerifier()))).toBe('invalid_grant');
   });
 
   it('PKCE: a confidential client may go without it, and the code then works without a verifier', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice, {}, { pkce: false });
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice, {}, { pkce: false });
     const tokens = await client.authorizationCodeGrant(rp.config, callback, { expectedState: request.state, expectedNonce: request.nonce });
     expect(tokens.access_token).toEqual(expect.any(String));
   });
 
   it('an expired code is invalid_grant', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     // A minute passes (the code's lifetime, RFC 6749 §4.1.2), as far as the stored code knows.
     await gatehouse.db.pool.query(`UPDATE oidc_payloads SET payload = jsonb_set(payload::jsonb, '{exp}', to_jsonb(extract(epoch FROM now())::bigint - 1))::json
       WHERE model = 'AuthorizationCode' AND id = $1`, [callback.searchParams.get('code')]);
@@ -476,14 +416,14 @@ describe('refusals at the token endpoint', () => {
 
   it('a code sent with another redirect_uri than the one it was issued for is invalid_grant', async () => {
     const rp = await relyingParty({ public: true });
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     const answer = await redeem(rp, true, callback.searchParams.get('code')!, request.verifier, `${REDIRECT_URI}/other`);
     expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a code of a client that was disabled meanwhile is refused with invalid_client', async () => {
     const rp = await relyingParty();
-    const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+    const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
     await oidc.setClientEnabled(rp.clientId, false);
     expect(await oauthError(exchange(rp, request, callback))).toBe('invalid_client');
   });
@@ -491,7 +431,7 @@ describe('refusals at the token endpoint', () => {
 
 describe('refusals at the authorization endpoint', () => {
   async function errorPage(url: string): Promise<Response> {
-    const stop = await new Browser().navigate(url);
+    const stop = await new Browser(gatehouse.url).navigate(url);
     expect(stop.kind).toBe('page');
     return stop.response;
   }
@@ -525,7 +465,7 @@ describe('refusals at the authorization endpoint', () => {
 
   it('PKCE: a public client without a code_challenge is sent back invalid_request', async () => {
     const rp = await relyingParty({ public: true });
-    const stop = await new Browser().navigate((await authorizationRequest(rp, {}, { pkce: false })).url.href);
+    const stop = await new Browser(gatehouse.url).navigate((await authorizationRequest(rp, {}, { pkce: false })).url.href);
     expect(stop.kind).toBe('redirect');
     const location = (stop as { location: URL }).location;
     expect(location.searchParams.get('error')).toBe('invalid_request');
@@ -535,14 +475,14 @@ describe('refusals at the authorization endpoint', () => {
   it('PKCE: code_challenge_method=plain (a downgrade) is sent back invalid_request', async () => {
     const rp = await relyingParty({ public: true });
     const verifier = client.randomPKCECodeVerifier();
-    const stop = await new Browser().navigate((await authorizationRequest(rp, { code_challenge: verifier, code_challenge_method: 'plain' })).url.href);
+    const stop = await new Browser(gatehouse.url).navigate((await authorizationRequest(rp, { code_challenge: verifier, code_challenge_method: 'plain' })).url.href);
     const location = (stop as { location: URL }).location;
     expect(location.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('the implicit flow (response_type=token) is refused', async () => {
     const rp = await relyingParty();
-    const stop = await new Browser().navigate((await authorizationRequest(rp, { response_type: 'id_token token' })).url.href);
+    const stop = await new Browser(gatehouse.url).navigate((await authorizationRequest(rp, { response_type: 'id_token token' })).url.href);
     const location = (stop as { location: URL }).location;
     expect(location.searchParams.get('error') ?? new URLSearchParams(location.hash.slice(1)).get('error')).toBe('unsupported_response_type');
   });
@@ -560,7 +500,7 @@ describe('RP-initiated logout', () => {
 
   it('asks, then signs out of the provider and of Gatehouse, and returns to the registered post_logout_redirect_uri with the state', async () => {
     const rp = await relyingParty({ name: 'Logout app' });
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const { request, callback } = await signInThroughApp(browser, rp, alice);
     const tokens = await exchange(rp, request, callback);
     const sessionToken = /=(.*)$/.exec(browser.cookieHeader(`${gatehouse.url}/`).split('; ').find((c) => c.startsWith(`${identity.sessionCookie.name}=`))!)![1]!;
@@ -579,7 +519,7 @@ describe('RP-initiated logout', () => {
 
   it('refuses an unregistered post_logout_redirect_uri with an error page', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const { request, callback } = await signInThroughApp(browser, rp, alice);
     const tokens = await exchange(rp, request, callback);
     for (const uri of ['https://attacker.example/', `${POST_LOGOUT_URI}/`]) {
@@ -591,7 +531,7 @@ describe('RP-initiated logout', () => {
 
   it('"No, stay signed in" signs out of that app only: the Gatehouse session stays, the app must ask consent again', async () => {
     const rp = await relyingParty();
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const { request, callback } = await signInThroughApp(browser, rp, alice);
     const tokens = await exchange(rp, request, callback);
     const { xsrf } = await logoutPage(browser, client.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! }));
@@ -611,7 +551,7 @@ describe('the device authorization grant (RFC 8628)', () => {
     expect(started.verification_uri).toBe(`${gatehouse.url}/oidc/device`);
     expect(await oauthError(client.genericGrantRequest(rp.config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: started.device_code }))).toBe('authorization_pending');
 
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const input = await browser.navigate(started.verification_uri);
     const inputHtml = await input.response.text();
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(inputHtml)![1]!;
@@ -635,7 +575,7 @@ describe('the device authorization grant (RFC 8628)', () => {
   });
 
   it('says so when the code typed in is wrong', async () => {
-    const browser = new Browser();
+    const browser = new Browser(gatehouse.url);
     const input = await browser.navigate(`${gatehouse.url}/oidc/device`);
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.response.text())![1]!;
     const wrong = await browser.navigate(`${gatehouse.url}/oidc/device`, { form: { xsrf, user_code: 'BCDF-GHJK' } });
@@ -650,7 +590,7 @@ describe('signing key rotation', () => {
   it('keeps signing with the current key while the successor is published, then switches; the old key stays published', async () => {
     const rp = await relyingParty();
     const signIn = async () => {
-      const { request, callback } = await signInThroughApp(new Browser(), rp, alice);
+      const { request, callback } = await signInThroughApp(new Browser(gatehouse.url), rp, alice);
       return kidOf((await exchange(rp, request, callback)).id_token!);
     };
     const current = await signIn();
