@@ -184,8 +184,10 @@ describe('the Applications pages', () => {
 
     await page.getByRole('button', { name: 'Rotate secret…' }).click();
     await page.getByRole('dialog', { name: 'New client secret for Grafana (ops)?' }).getByRole('button', { name: 'Rotate secret' }).click();
-    await page.getByRole('heading', { name: 'New client secret', exact: true }).waitFor();
-    const rotated = (await page.locator('.secret-value').textContent())!.trim();
+    // The new secret, shown once in its own region (wait for it: the dialog's request is still on its way).
+    const shown = page.getByRole('region', { name: 'New client secret', exact: true });
+    await shown.waitFor();
+    const rotated = (await shown.locator('.secret-value').textContent())!.trim();
     expect(rotated).not.toBe(created.secret);
     expect(await tokenEndpointVerdict(created.id, rotated)).toBe('invalid_grant');
     expect(await tokenEndpointVerdict(created.id, created.secret)).toBe('invalid_client');

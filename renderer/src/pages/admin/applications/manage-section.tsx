@@ -25,7 +25,7 @@ export function ManageSection({ application, onChanged, onRotated }: { applicati
         {!application.isPublic && (
           <div className="manage-row">
             <div>
-              <h3>New client secret</h3>
+              <h3>Rotate the client secret</h3>
               <p>The current secret stops working at once; the app cannot sign anyone in until it has the new one.</p>
             </div>
             <button type="button" className="secondary" onClick={() => setAsking('rotate')}>
