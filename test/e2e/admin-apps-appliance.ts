@@ -42,6 +42,21 @@ function sessionOf(headers: Headers): string | null {
   return null;
 }
 
+/** The first admin (ADMIN), through the setup link's own API, as the wizard's first step does; answers its session. */
+export async function createFirstAdmin(server: ServeProcess): Promise<string> {
+  const { url, setupUrl } = server.ready;
+  const token = new URL(setupUrl!).searchParams.get('token')!;
+  const setup = await fetch(`${url}/api/flow/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url, 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify({ token, ...ADMIN }),
+  });
+  expect(setup.status, await setup.clone().text()).toBe(200);
+  const session = sessionOf(setup.headers)!;
+  expect(session).toBeTruthy();
+  return session;
+}
+
 export async function startAppliance(): Promise<Appliance> {
   const dataDir = tempDataDir('gh-e2e-');
   const server = await startServe(dataDir, { timeoutMs: 120_000 });
@@ -65,17 +80,7 @@ export async function startAppliance(): Promise<Appliance> {
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
   }
 
-  // The first admin, through the setup link's own API: it answers with the new admin's session cookie.
-  const token = new URL(server.ready.setupUrl!).searchParams.get('token')!;
-  let adminSession = '';
-  const setup = await fetch(`${url}/api/flow/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url, 'sec-fetch-site': 'same-origin' },
-    body: JSON.stringify({ token, ...ADMIN }),
-  });
-  expect(setup.status, await setup.clone().text()).toBe(200);
-  adminSession = sessionOf(setup.headers)!;
-  expect(adminSession).toBeTruthy();
+  const adminSession = await createFirstAdmin(server);
 
   return {
     url,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig, type ConfigSources } from '../../server/src/appliance/config.ts';
+import { loadConfig, settingsGiven, withSavedSettings, type ConfigSources } from '../../server/src/appliance/config.ts';
 import { EXIT_USAGE, UsageError } from '../../server/src/appliance/errors.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-config-'));
@@ -238,5 +238,28 @@ describe('the loaded config', () => {
     expect(first.http).not.toBe(second.http);
     expect(first.http.port).toBe(9080);
     expect(second.http.port).toBe(9100);
+  });
+});
+
+describe('settings given, and settings saved in the control UI', () => {
+  it('knows which settings the file, the environment and flags gave, and which are defaults', () => {
+    const config = load(dataDir({ 'gatehouse.yaml': 'lan:\n  hostname: id.home.arpa\n' }), { env: { GATEHOUSE_LAN_PORT: '8443' }, flags: { lan: true } });
+    expect([...settingsGiven(config)].sort()).toEqual(['lan.enabled', 'lan.hostname', 'lan.port']);
+    expect(settingsGiven(load(dataDir())).size).toBe(0);
+  });
+
+  it('lets saved values fill in only what was not given, frozen, still knowing what was given', () => {
+    const config = load(dataDir(), { flags: { 'lan-port': '8443' } });
+    const withSaved = withSavedSettings(config, { 'lan.enabled': true, 'lan.port': 9999, 'lan.hostname': 'saved.local' });
+    expect(withSaved.lan).toMatchObject({ enabled: true, port: 8443, hostname: 'saved.local' });
+    expect(Object.isFrozen(withSaved.lan)).toBe(true);
+    expect([...settingsGiven(withSaved)]).toEqual(['lan.port']);
+    // The config as loaded is untouched.
+    expect(config.lan).toMatchObject({ enabled: false, hostname: 'gatehouse.local' });
+  });
+
+  it('refuses a saved value the schema refuses, saying where it came from', () => {
+    const error = configError(() => withSavedSettings(load(dataDir()), { 'lan.hostname': 'Not A Name' }));
+    expect(error.message).toContain('lan.hostname (from saved in the control UI) must be a host name');
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { choosePublicUrl } from './public-url.ts';
 import { savedPublicUrl } from '../admin/settings/public-url.ts';
+import { savedLanPreferences, withLanPreferences } from '../lan/preferences.ts';
 import { pino } from 'pino';
 import { ApplianceError, UsageError } from './errors.ts';
 import type { Config } from './config.ts';
@@ -88,17 +89,18 @@ export async function openCliDatabase(dataDir: string, config: Readonly<Config>)
     await close();
     throw error;
   }
-  // The links verbs print (setup, password reset) use the address the server uses.
+  // The links verbs print (setup, password reset) use the address the server uses: with LAN mode as saved in Settings.
   const saved = await savedPublicUrl(pool).catch(() => null);
+  const effective = withLanPreferences(config, await savedLanPreferences(pool).catch(() => null));
   return {
     pool,
     target,
     secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
-    publicUrl: choosePublicUrl(config, {
+    publicUrl: choosePublicUrl(effective, {
       saved,
       httpHost: config.http.host,
       httpPort: config.http.port === 0 ? 9080 : config.http.port,
-      lanPort: config.lan.enabled ? config.lan.port : null,
+      lanPort: effective.lan.enabled ? effective.lan.port : null,
     }),
     close,
   };

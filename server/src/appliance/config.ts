@@ -1,4 +1,5 @@
-// Configuration: defaults < config file < environment < flags.
+// Configuration: defaults < config file < environment < flags; for a few settings (LAN mode), what an admin saved in
+// the control UI stands in for the default (withSavedSettings).
 // Validated once against one schema, then deep-frozen; a bad value is a UsageError (exit 2) naming the path and its source.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import YAML from 'yaml';
 import { UsageError, errorMessage } from './errors.ts';
 import * as D from './defaults.ts';
+import { LAN_HOSTNAME_PATTERN, LAN_HOSTNAME_RULE } from '../lan/hostname-rule.ts';
 
 const Port = (fallback: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description });
@@ -26,8 +28,7 @@ export const ConfigSchema = Type.Object(
     lan: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'serve the identity provider on the LAN over HTTPS, with a local CA (docs/lan.md)' }),
-        // RFC 1123 labels, at least two, not all digits at the end: passkeys need a host name, never an IP address.
-        hostname: Type.String({ pattern: '^(?=.{1,253}$)(?!.*\\.[0-9]+$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', default: D.DEFAULT_LAN_HOSTNAME, description: 'the name LAN devices use; a .local name is advertised over mDNS' }),
+        hostname: Type.String({ pattern: LAN_HOSTNAME_PATTERN, default: D.DEFAULT_LAN_HOSTNAME, description: 'the name LAN devices use; a .local name is advertised over mDNS' }),
         bindAddress: Type.String({ minLength: 1, default: D.DEFAULT_LAN_BIND_ADDRESS, description: 'address the LAN HTTPS listener binds to' }),
         port: Port(D.DEFAULT_LAN_PORT, 'LAN HTTPS port; 0 picks a free one'),
         allowAdmin: Type.Boolean({ default: false, description: 'let the admin pages and API answer on the LAN, not only on this machine' }),
@@ -166,8 +167,48 @@ export function loadConfig(dataDir: string, sources: ConfigSources): Readonly<Co
   return validateConfig(candidate, origins);
 }
 
+/**
+ * The settings each config was given (by the config file, the environment, a flag, or a test's object), as dotted
+ * paths such as "lan.port"; every other setting holds its default. Kept beside the frozen config, not in it, so that
+ * a Config is exactly the schema's shape.
+ */
+const givenSettings = new WeakMap<object, ReadonlySet<string>>();
+
+/** Which settings were set explicitly rather than defaulted (a saved preference may stand in for a default). */
+export function settingsGiven(config: Readonly<Config>): ReadonlySet<string> {
+  return givenSettings.get(config) ?? new Set();
+}
+
 /** Validates a plain object (defaults filled in) and returns it frozen. */
 export function validateConfig(candidate: Record<string, unknown>, origins = new Map<string, Origin>()): Readonly<Config> {
+  // What was given is read before the defaults fill in the rest.
+  const given = new Set(flatten(candidate).map(([key]) => key));
+  return remember(checked(candidate, origins), given);
+}
+
+/**
+ * The config with what an admin saved in the control UI (LAN mode, PUT /api/v1/lan) for the settings it was not
+ * given: the config file, the environment and flags still win. Checked and frozen like any config; the settings it
+ * was given stay the same.
+ */
+export function withSavedSettings(config: Readonly<Config>, saved: Record<string, unknown>): Readonly<Config> {
+  const given = settingsGiven(config);
+  const candidate = structuredClone(config) as Record<string, unknown>;
+  const origins = new Map<string, Origin>();
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined || given.has(key)) continue;
+    setPath(candidate, key, value);
+    origins.set(key, { value, from: 'saved in the control UI' });
+  }
+  return remember(checked(candidate, origins), given);
+}
+
+function remember(config: Readonly<Config>, given: ReadonlySet<string>): Readonly<Config> {
+  givenSettings.set(config, given);
+  return config;
+}
+
+function checked(candidate: Record<string, unknown>, origins: Map<string, Origin>): Readonly<Config> {
   // verbose: errors carry the schema they broke, to say what is allowed.
   const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false, verbose: true });
   const validate = ajv.compile(ConfigSchema);
@@ -293,7 +334,7 @@ const PATTERN_HINTS: Record<string, string> = {
   'database.url': 'must look like postgres://user:password@host:5432/database',
   'http.publicUrl': 'must be an http:// or https:// address such as https://id.example.lan or http://192.168.1.5:9080, with no query or fragment',
   'secrets.masterKey': 'must be 32 random bytes in base64 (make one with "openssl rand -base64 32")',
-  'lan.hostname': 'must be a host name such as gatehouse.local or id.home.example.com: lower-case letters, digits and hyphens, at least two labels, not an IP address (passkeys need a name)',
+  'lan.hostname': `must be ${LAN_HOSTNAME_RULE}`,
 };
 
 function gotValue(origin: Origin | undefined, settingPath = ''): string {

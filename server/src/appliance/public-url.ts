@@ -11,6 +11,7 @@ export function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** `config` with the LAN settings saved in Settings applied (lan/preferences.ts, withLanPreferences), as the server runs. */
 export function choosePublicUrl(config: Readonly<Config>, where: { saved: string | null; httpHost: string; httpPort: number; lanPort: number | null }): string {
   const chosen = config.http.publicUrl ?? where.saved ?? (where.lanPort !== null ? lanUrl(config.lan.hostname, where.lanPort) : `http://${formatHost(where.httpHost)}:${where.httpPort}`);
   return chosen.replace(/\/+$/, '');

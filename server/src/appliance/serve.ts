@@ -1,5 +1,6 @@
-// `gatehouse serve`: data dir lock, config, PostgreSQL (embedded or external), migrations, platform,
-// HTTP, one ready line; and the reverse on SIGINT/SIGTERM, within shutdown.timeoutMs.
+// `gatehouse serve`: data dir lock, config, PostgreSQL (embedded or external), migrations, platform, the settings
+// saved for the next start (LAN mode, the public URL), HTTP (and the LAN listener), one ready line; and the reverse on
+// SIGINT/SIGTERM, within shutdown.timeoutMs.
 import net from 'node:net';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import { planBudget } from '../postgres/budget.ts';
 import { isShutdownMessage } from '../../../main/src/shutdown-message.ts';
 import { lanServiceOf, type LanService } from '../lan/index.ts';
 import { savedPublicUrl } from '../admin/settings/public-url.ts';
+import { lanListenerSetByConfig, savedLanPreferences, withLanPreferences } from '../lan/preferences.ts';
 import { choosePublicUrl, formatHost } from './public-url.ts';
 
 export interface ServeOptions {
@@ -55,38 +57,41 @@ const RESTART_DELAYS_MS = [500, 2_000, 5_000];
 
 export async function serve(options: ServeOptions): Promise<void> {
   const started = Date.now();
-  const { config, dataDir } = options;
+  const { dataDir } = options;
+  // As loaded; once the database is up, the LAN settings an admin saved fill in what it was not given (`config`).
+  const loaded = options.config;
   // The connection budget is checked with the rest of the configuration, before anything is touched.
-  planBudget(config.database.maxConnections, config.jobs.concurrency);
+  planBudget(loaded.database.maxConnections, loaded.jobs.concurrency);
   ensureDataDir(dataDir);
   const dirLock = lockDataDir(dataDir);
-  const { logger, close: closeLog } = createLogger({ level: config.log.level, dataDir, fileMaxBytes: config.log.fileMaxBytes, fileKeep: config.log.fileKeep });
+  const { logger, close: closeLog } = createLogger({ level: loaded.log.level, dataDir, fileMaxBytes: loaded.log.fileMaxBytes, fileKeep: loaded.log.fileKeep });
   const instanceId = `${os.hostname().split('.')[0]?.slice(0, 20) ?? 'host'}-${randomBytes(3).toString('hex')}`;
   const log = logger.child({ instanceId });
   const parts: Parts = { dirLock, closeLog, logger: log };
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = (reason: string, exitCode: number) => {
-    shuttingDown ??= stopAll(parts, reason, config.shutdown.timeoutMs).then((forced) => process.exit(forced ? 1 : exitCode));
+    shuttingDown ??= stopAll(parts, reason, loaded.shutdown.timeoutMs).then((forced) => process.exit(forced ? 1 : exitCode));
     return shuttingDown;
   };
 
   try {
     // The port is settled before anything starts: the public URL (the OIDC issuer) depends on it.
-    const port = await reservePort(config.http.host, config.http.port);
-    const lanPort = config.lan.enabled ? await reservePort(config.lan.bindAddress, config.lan.port, LAN_FLAGS) : null;
+    const port = await reservePort(loaded.http.host, loaded.http.port);
+    // So is the LAN port when the config alone turns LAN mode on and names the port; else once the saved settings are read.
+    const lanPortSetByConfig = lanListenerSetByConfig(loaded) && loaded.lan.enabled ? await reservePort(loaded.lan.bindAddress, loaded.lan.port, LAN_FLAGS) : null;
     let target: DatabaseTarget;
     let postgresVersion: string | null = null;
-    if (config.database.url) {
-      target = targetFromUrl(config.database.url);
-      log.info({ database: redactUrl(config.database.url) }, 'using an external PostgreSQL');
+    if (loaded.database.url) {
+      target = targetFromUrl(loaded.database.url);
+      log.info({ database: redactUrl(loaded.database.url) }, 'using an external PostgreSQL');
     } else {
       const cluster = new EmbeddedCluster({
         dataDir,
-        port: config.postgres.port,
-        tcp: config.postgres.tcp,
-        startTimeoutMs: config.postgres.startTimeoutMs,
-        stopTimeoutMs: config.postgres.stopTimeoutMs,
+        port: loaded.postgres.port,
+        tcp: loaded.postgres.tcp,
+        startTimeoutMs: loaded.postgres.startTimeoutMs,
+        stopTimeoutMs: loaded.postgres.stopTimeoutMs,
         logger: log.child({ component: 'postgres' }),
       });
       parts.cluster = cluster;
@@ -97,7 +102,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
 
     await migrate(connectionConfig(target, { role: 'migrate', instanceId }), {
-      lockTimeoutMs: config.migrations.lockTimeoutMs,
+      lockTimeoutMs: loaded.migrations.lockTimeoutMs,
       logger: log.child({ component: 'migrations' }),
       // Two instances starting on an empty database would otherwise both create graphile-worker's schema.
       alsoUnderLock: () => migrateJobSchema(connectionConfig(target, { role: 'migrate-jobs', instanceId })),
@@ -107,12 +112,16 @@ export async function serve(options: ServeOptions): Promise<void> {
       target,
       instanceId,
       logger: log,
-      maxConnections: config.database.maxConnections,
-      statementTimeoutMs: config.database.statementTimeoutMs,
-      jobConcurrency: config.jobs.concurrency,
-      lruMaxEntries: config.cache.lruMaxEntries,
+      maxConnections: loaded.database.maxConnections,
+      statementTimeoutMs: loaded.database.statementTimeoutMs,
+      jobConcurrency: loaded.jobs.concurrency,
+      lruMaxEntries: loaded.cache.lruMaxEntries,
     });
     parts.platform = platform;
+
+    // Read once, like the saved public URL below, before anything listens: LAN mode changes the issuer.
+    const config = withLanPreferences(loaded, await savedLanPreferences(platform.pool));
+    const lanPort = lanPortSetByConfig ?? (config.lan.enabled ? await reservePort(config.lan.bindAddress, config.lan.port, LAN_FLAGS) : null);
 
     const loopbackUrl = `http://${formatHost(config.http.host)}:${port}`;
     const ctx: AppContext = {
@@ -180,7 +189,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(options.json ? JSON.stringify(ready) + '\n' : `Gatehouse ${options.version} is ready at ${ready.url} (data: ${dataDir}; ${ready.database} PostgreSQL${postgresVersion ? ` ${postgresVersion}` : ''}; ${ready.startupMs} ms).${setup}\n`);
   } catch (error) {
     // Stop whatever did start, release the lock, and let the CLI print the message.
-    await stopAll(parts, `startup failed: ${errorMessage(error)}`, config.shutdown.timeoutMs);
+    await stopAll(parts, `startup failed: ${errorMessage(error)}`, loaded.shutdown.timeoutMs);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
-// /admin/settings — session lifetimes, password policy, branding (name, logo) and the public URL. Each section saves
-// on its own; changes made elsewhere (another admin, the CLI) show up live.
+// /admin/settings — session lifetimes, password policy, branding (name, logo), the public URL and LAN mode. Each
+// section saves on its own; changes made elsewhere (another admin, the CLI) show up live.
 import { useRef } from 'react';
 import { useLive } from '../../api/live';
 import { settingsApi, type SettingsView } from '../../api/settings';
@@ -8,6 +8,7 @@ import { LoadProblem } from '../../components/load-problem';
 import { Loading, Notice } from '../../components/notice';
 import { useLoader } from '../../components/use-loader';
 import { BrandingSection } from './settings/branding-section';
+import { LanSection } from './settings/lan-section';
 import { PasswordPolicySection } from './settings/password-policy-section';
 import { PublicUrlSection } from './settings/public-url-section';
 import { SessionsSection } from './settings/sessions-section';
@@ -34,6 +35,7 @@ export function SettingsPage() {
       <PasswordPolicySection policy={view.passwordPolicy} onSaved={saved('passwordPolicy')} />
       <BrandingSection branding={view.branding} onSaved={saved('branding')} />
       <PublicUrlSection instance={view.instance} onSaved={saved('instance')} />
+      <LanSection />
     </AdminShell>
   );
 }

@@ -36,7 +36,7 @@ export const EVENT_TYPES = [
   'consent.revoked', // a user (portal) or an admin withdrew a consent; target: the user, data.clientId
 
   // Settings (target: { type: settings, id: section }).
-  'settings.changed', // data: { section, before, after }; section is sessions, passwordPolicy, branding or instance
+  'settings.changed', // data: { section, before, after }; section is sessions, passwordPolicy, branding, instance or lan
 
   // Backups (target: the run, or the schedule).
   'backup.created', // a backup file was written (UI, schedule or CLI); data: file, trigger, sizes

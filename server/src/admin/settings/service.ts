@@ -15,7 +15,7 @@ import { BRANDING_KEY, DEFAULT_INSTANCE_NAME, PUBLIC_URL_KEY, SettingsRepo, Stor
 import type { Branding, InstanceSettings, PasswordPolicy, SessionSettings, SettingsView } from './schemas.ts';
 
 /** The part of the settings page a change belongs to (settings.changed data.section, and the event's target id). */
-export type SettingsSection = 'sessions' | 'passwordPolicy' | 'branding' | 'instance';
+export type SettingsSection = 'sessions' | 'passwordPolicy' | 'branding' | 'instance' | 'lan';
 
 /** Where the sign-in pages and the control UI load the logo from; the hash changes the URL with each new logo. */
 export const LOGO_PATH = '/branding/logo';
@@ -169,7 +169,8 @@ export class SettingsService {
   }
 }
 
-function settingsChanged(section: SettingsSection, before: unknown, after: unknown, by: EventActor) {
+/** The settings.changed event of one section (the LAN section's is written by server/src/lan/preferences.ts). */
+export function settingsChanged(section: SettingsSection, before: unknown, after: unknown, by: EventActor) {
   return { type: 'settings.changed', by, target: { type: 'settings', id: section, label: section }, data: { section, before, after } };
 }
 
