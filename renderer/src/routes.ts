@@ -47,7 +47,9 @@ export function safeNext(next: string | null): string {
   if (!next || !/^\/(?![/\\])/.test(next) || /[\u0000-\u001f\u007f]/.test(next)) return '/';
   try {
     const resolved = new URL(next, window.location.origin);
-    return resolved.origin === window.location.origin ? resolved.pathname + resolved.search + resolved.hash : '/';
+    // Resolving removes dot segments: "/.//evil.example" becomes the path "//evil.example", another host once more.
+    const ours = resolved.origin === window.location.origin && /^\/(?![/\\])/.test(resolved.pathname);
+    return ours ? resolved.pathname + resolved.search + resolved.hash : '/';
   } catch {
     return '/';
   }

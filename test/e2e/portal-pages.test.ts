@@ -151,7 +151,7 @@ describe('signing in to Gatehouse (/login)', () => {
   it('never leads a signed-in visitor off this site, whatever `next` says', async () => {
     const visitor = await gatehouse.openSignedIn(browser);
     try {
-      for (const next of ['//evil.example', '/%09/evil.example', '/%0a/evil.example', 'https://evil.example/', '/\\evil.example']) {
+      for (const next of ['//evil.example', '/%09/evil.example', '/%0a/evil.example', 'https://evil.example/', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e%2e//evil.example']) {
         await visitor.page.goto(`${gatehouse.url}/login?next=${next}`);
         const link = visitor.page.getByRole('link', { name: 'Continue' });
         await link.waitFor();

@@ -83,6 +83,10 @@ describe('signing in', () => {
       // Encoded slashes are a path on this server, not a host; dot segments are resolved.
       ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
       ['/admin/../portal', '/portal'],
+      // …but never into another host: resolved, these are the path "//evil.example".
+      ['/.//evil.example', '/'],
+      ['/a/..//evil.example', '/'],
+      ['/%2e%2e//evil.example', '/'],
     ];
     for (const [next, expected] of cases) {
       expect(((await signIn(browser(), { login: 'bob', password: PASSWORD, next })).json() as LoginDone).redirectTo, JSON.stringify(next)).toBe(expected);

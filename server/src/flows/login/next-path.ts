@@ -9,6 +9,7 @@ const HOME = '/';
 export function safeNextPath(next: string | undefined, ownOrigin: string): string {
   if (next === undefined || !/^\/(?![/\\])/.test(next) || /[\u0000-\u001f\u007f\\]/.test(next)) return HOME;
   const target = new URL(next, ownOrigin);
-  if (target.origin !== ownOrigin) return HOME;
+  // Resolving removes dot segments: "/.//evil.example" becomes the path "//evil.example", another host once more.
+  if (target.origin !== ownOrigin || !/^\/(?![/\\])/.test(target.pathname)) return HOME;
   return target.pathname + target.search + target.hash;
 }
