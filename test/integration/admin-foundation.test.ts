@@ -104,6 +104,16 @@ describe('the admin guard', () => {
     expect(await lastUsed()).toEqual(first);
   });
 
+  it('never lets a token restore or upload a backup: that would replace every user, admins included', async () => {
+    const { secret } = await makeToken(['backups:read', 'backups:write']);
+    const restore = await withToken(secret, '/api/v1/backups/restore', 'POST', { file: 'x.ghbk', passphrase: 'p'.repeat(12) });
+    expect(restore.statusCode).toBe(403);
+    expect(restore.json()).toMatchObject({ error: 'token_not_allowed' });
+    const upload = await app.app.inject({ method: 'POST', url: '/api/v1/backups/upload', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('GHBK') });
+    expect(upload.statusCode).toBe(403);
+    expect(upload.json()).toMatchObject({ error: 'token_not_allowed' });
+  });
+
   it('refuses a non-admin session with 403 and no session with 401', async () => {
     const asUser = await app.app.inject({ url: '/api/v1/backups', headers: { cookie: `${COOKIE}=${userSession}` } });
     expect(asUser.statusCode).toBe(403);

