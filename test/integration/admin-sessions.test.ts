@@ -88,7 +88,7 @@ describe('the list', () => {
   });
 
   it('refuses a cursor it did not make with 400 invalid_cursor on the cursor field', async () => {
-    for (const cursor of ['garbage', encodeCursor(['2026-01-01', ZERO_ID]), encodeCursor(['2026-01-01T00:00:00.000000Z', 'x']), encodeCursor(['2026-02-30T25:61:00.000000Z', ZERO_ID])]) {
+    for (const cursor of ['garbage', encodeCursor(['2026-01-01', ZERO_ID]), encodeCursor(['2026-01-01T00:00:00.000000Z', 'x']), encodeCursor(['2026-02-30T25:61:00.000000Z', ZERO_ID]), encodeCursor(['0000-01-01T00:00:00.000000Z', ZERO_ID])]) {
       const response = await api.asAdmin({ url: `/api/v1/sessions?cursor=${cursor}` });
       expect(response.statusCode, cursor).toBe(400);
       expect(response.json()).toMatchObject({ error: 'invalid_cursor', field: 'cursor' });

@@ -15,11 +15,11 @@ afterAll(async () => {
 });
 
 it('hides the token of a reset, setup or bootstrap link and an authorization code, and keeps the rest of the URL', async () => {
-  for (const url of ['/api/flow/reset?token=SECRET-1', '/setup?token=SECRET-2&x=1', '/bootstrap?token=SECRET-3', '/oidc/auth?code=SECRET-4&state=s']) {
+  for (const url of ['/api/flow/reset?token=SECRET-1', '/setup?token=SECRET-2&x=1', '/bootstrap?token=SECRET-3', '/oidc/auth?code=SECRET-4&state=s', '/oidc/device?user_code=SECRET-5', '/oidc/session/end?id_token_hint=SECRET-6']) {
     await app.app.inject({ url });
   }
   const requests = lines.filter((line) => line.includes('incoming request'));
-  expect(requests.length).toBeGreaterThanOrEqual(4);
+  expect(requests.length).toBeGreaterThanOrEqual(6);
   expect(lines.join('\n')).not.toContain('SECRET-');
   expect(requests.join('\n')).toContain('/setup?token=[hidden]&x=1');
 });

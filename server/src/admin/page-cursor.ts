@@ -13,7 +13,8 @@ const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  */
 export const CURSOR_TIMESTAMP: CursorPart = (part) => {
   const at = new Date(part);
-  return TIMESTAMP_TEXT.test(part) && !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 19) === part.slice(0, 19);
+  // Years 1 to 9999: PostgreSQL's timestamptz has no year 0, JavaScript's Date has.
+  return TIMESTAMP_TEXT.test(part) && !Number.isNaN(at.getTime()) && at.getUTCFullYear() >= 1 && at.toISOString().slice(0, 19) === part.slice(0, 19);
 };
 export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -19,8 +19,8 @@ export interface ServerDeps {
   metricsFromLan: boolean;
 }
 
-/** Query values that are secrets (one-time setup, reset and bootstrap links); the log keeps the name only. */
-const SECRET_QUERY = /([?&](?:token|code|code_verifier|client_secret)=)[^&#]*/gi;
+/** Query values that are secrets (one-time setup, reset and bootstrap links, codes, ID tokens); the log keeps the name only. */
+const SECRET_QUERY = /([?&](?:token|code|code_verifier|client_secret|user_code|id_token_hint)=)[^&#]*/gi;
 
 /** A request as the logs show it: the URL with its secret query values hidden (they are live credentials). */
 function requestForLog(request: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) {

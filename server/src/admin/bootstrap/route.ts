@@ -31,6 +31,12 @@ function isLoopback(address: string): boolean {
   return net.isIPv4(plain) ? plain.startsWith('127.') : plain === '::1';
 }
 
+/** A link's path, query and fragment, without its origin. */
+function pathOf(link: string): string {
+  const url = new URL(link);
+  return url.pathname + url.search + url.hash;
+}
+
 export function bootstrapRoute(app: FastifyInstance, deps: BootstrapDeps, digest: Buffer | null): void {
   let expected = digest;
   app.get<{ Querystring: { token?: string } }>(BOOTSTRAP_PATH, { schema: { hide: true } as object }, async (request, reply) => {
@@ -44,20 +50,30 @@ export function bootstrapRoute(app: FastifyInstance, deps: BootstrapDeps, digest
     // Spent before anything is awaited: two requests with the token cannot both get a session.
     const spent = expected;
     expected = null;
-    const admin = await desktopAdmin(deps.pool);
-    if (!admin) {
-      // No admin yet: the token stays usable, so the window can come back here after the setup.
+    let admin: Awaited<ReturnType<typeof desktopAdmin>>;
+    let created: Awaited<ReturnType<IdentityService['createSession']>>;
+    try {
+      admin = await desktopAdmin(deps.pool);
+      if (!admin) {
+        // No admin yet: the token stays usable, so the window can come back here after the setup. The link is made
+        // relative: the window stays on the address it was given (the public URL may be another host).
+        expected = spent;
+        const setup = deps.setupUrl();
+        return reply.redirect(setup ? pathOf(setup) : '/setup', 303);
+      }
+      created = await deps.identity.createSession(admin.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods: ['desktop'] });
+    } catch (error) {
+      // Nothing was signed in (the database could not answer): the window may try again.
       expected = spent;
-      return reply.redirect(deps.setupUrl() ?? '/setup', 303);
+      throw error;
     }
-    const created = await deps.identity.createSession(admin.id, { ip: request.ip, userAgent: request.headers['user-agent'], authMethods: ['desktop'] });
     deps.identity.sessionCookie.setSessionCookie(reply, created.token);
     await recordEvent(deps.pool, {
       type: 'user.login_succeeded',
       by: { actor: admin.username, actorUserId: admin.id, sourceAddress: request.ip, requestId: String(request.id) },
       target: { type: 'user', id: admin.id, label: admin.username },
       data: { method: 'desktop', sessionId: created.session.id },
-    });
+    }).catch((error: unknown) => request.log.warn({ err: error }, 'the desktop sign-in was not recorded in the event log'));
     return reply.redirect('/admin', 303);
   });
 }

@@ -11,6 +11,8 @@ export function signOutRoute(app: FastifyInstance, identity: IdentityService, de
     // A forged sign-out is a nuisance, not a breach; the origin check still refuses it.
     assertSameOrigin(request, deps.origin);
     const current = await identity.sessionCookie.currentSession(request);
+    // The cookie goes first: whatever fails after it, this browser is signed out.
+    identity.sessionCookie.clearSessionCookie(reply);
     if (current && (await identity.revokeSession(current.session.id))) {
       // Recorded like any ended session: open pages of this browser hear of it at once (live updates).
       const { user } = current;
@@ -19,9 +21,8 @@ export function signOutRoute(app: FastifyInstance, identity: IdentityService, de
         by: { actor: user.username, actorUserId: user.id, sourceAddress: request.ip, requestId: String(request.id) },
         target: { type: 'user', id: user.id, label: user.username },
         data: { sessionId: current.session.id, reason: 'signed_out' },
-      });
+      }).catch((error: unknown) => request.log.warn({ err: error }, 'the sign-out was not recorded in the event log'));
     }
-    identity.sessionCookie.clearSessionCookie(reply);
     return { signedIn: false };
   });
 }
