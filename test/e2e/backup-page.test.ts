@@ -134,7 +134,8 @@ describe('the Backups page', () => {
     expect(backupFiles()).toHaveLength(1);
     backupName = backupFiles()[0]!;
     expect(backupName).toMatch(/^gatehouse-\d{8}-\d{6}\.ghbk$/);
-    expect(await written.textContent()).toMatch(new RegExp(`${backupName} \\(\\d+\\.\\d (KiB|MiB)\\)`));
+    // The size shows once the file list has been fetched again (it follows the run's end).
+    await expect.poll(() => written.textContent(), { timeout: RUN_TIMEOUT }).toMatch(new RegExp(`${backupName} \\(\\d+\\.\\d (KiB|MiB)\\)`));
     await page.getByRole('rowheader', { name: backupName }).waitFor();
     await expect(page.getByRole('link', { name: `Download ${backupName}` }).getAttribute('href')).resolves.toBe(`/api/v1/backups/files/${backupName}`);
     // The passphrase fields are emptied: nothing is left for someone else at this screen.
