@@ -115,6 +115,14 @@ describe('the LAN settings for the next start', () => {
     expect((await lanView()).saved).toEqual(before);
   });
 
+  it('refuses the HTTP listener’s own port, next to the port field, saving nothing', async () => {
+    const before = (await lanView()).saved;
+    const response = await api.asAdmin({ method: 'PUT', url: '/api/v1/lan', payload: { port: app.ctx.config.http.port } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'lan_port_taken', field: 'port' });
+    expect((await lanView()).saved).toEqual(before);
+  });
+
   it('says which fields the config sets, which win over the saved ones', async () => {
     const configured = await createTestApp({ db: app.db, config: { lan: { hostname: 'configured.local', allowAdmin: false } } });
     try {

@@ -16,7 +16,11 @@ BEGIN
     CREATE EXTENSION pg_trgm WITH SCHEMA gatehouse_ext;
   ELSIF installed_in <> 'gatehouse_ext' THEN
     RAISE NOTICE 'moving pg_trgm from schema % to gatehouse_ext, where Gatehouse keeps its extensions', installed_in;
-    ALTER EXTENSION pg_trgm SET SCHEMA gatehouse_ext;
+    BEGIN
+      ALTER EXTENSION pg_trgm SET SCHEMA gatehouse_ext;
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE EXCEPTION 'pg_trgm is installed in schema % of database % by another role, and Gatehouse may not move it. Ask the PostgreSQL server''s admin to run, in that database: ALTER EXTENSION pg_trgm SET SCHEMA gatehouse_ext; then start Gatehouse again.', installed_in, current_database();
+    END;
   END IF;
 END
 $$;

@@ -3,13 +3,14 @@
 // and which fields the config file or a flag decides anyway.
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../../admin/guard.ts';
+import { HttpError } from '../../http/errors.ts';
 import { GUARDED_ERRORS } from '../../admin/common-schemas.ts';
 import type { LanPreferencesStore } from '../preferences.ts';
 import { LanPreferences, LanView } from '../schemas.ts';
 import type { LanService } from '../service.ts';
 import { lanView } from './status.ts';
 
-export function savePreferencesRoute(api: FastifyInstance, service: LanService, preferences: LanPreferencesStore): void {
+export function savePreferencesRoute(api: FastifyInstance, service: LanService, preferences: LanPreferencesStore, httpPort: number): void {
   api.put<{ Body: LanPreferences }>(
     '/api/v1/lan',
     {
@@ -23,6 +24,10 @@ export function savePreferencesRoute(api: FastifyInstance, service: LanService, 
       },
     },
     async (request) => {
+      // Both listeners bind the port on every address: the same port for both would stop the next start.
+      if (request.body.port !== undefined && request.body.port === httpPort) {
+        throw new HttpError(400, 'lan_port_taken', `Port ${httpPort} is the one Gatehouse's own HTTP listener uses. Choose another port for HTTPS on the LAN, such as 9443.`, {}, 'port');
+      }
       await preferences.save(request.body, actorOf(request));
       return lanView(service, preferences);
     },
