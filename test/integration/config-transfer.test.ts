@@ -90,6 +90,14 @@ describe('config export and import', () => {
     expect(client!.redirectUris).toHaveLength(2);
   });
 
+  it('keeps an application\'s launch URL when the file has none (one exported before launch URLs existed)', async () => {
+    const doc = YAML.parse(await exportConfig(deps(source), { withSecrets: true })) as ConfigDocument;
+    for (const app of doc.applications) delete (app as { launchUrl?: unknown }).launchUrl;
+    const report = await importConfig(deps(target), parseConfig(YAML.stringify(doc)));
+    expect((report.changes.find((c) => c.name === grafanaId) as { fields?: string[] }).fields ?? []).not.toContain('launchUrl');
+    expect((await target.service<OidcService>('oidc').getClient(grafanaId))?.launchUrl).toBe('https://grafana.example.test/');
+  });
+
   it('an enabled schedule without a passphrase (an export without secrets) is imported switched off, and says so', async () => {
     const fresh = await createTestApp();
     try {

@@ -39,8 +39,8 @@ export interface ConfigApplication {
   allowHttpRedirectUris: boolean;
   resourceServer: boolean;
   logoUri: string | null;
-  /** Where "My apps" opens the application; null: not listed there. */
-  launchUrl: string | null;
+  /** Where "My apps" opens the application; null: not listed there; absent (older files): left as it is. */
+  launchUrl?: string | null;
   enabled: boolean;
   /** SHA-256 of the client secret, base64 (only with secrets): an imported client keeps its secret. */
   secretSha256?: string;
@@ -208,7 +208,8 @@ function parseApplication(item: unknown, at: string): ConfigApplication {
   if (resourceServer && isPublic) throw invalid(`${at}.resourceServer`, 'a public application cannot be a resource server');
   // The same rules as the admin API's (client-rules.ts): a logo only over https, a launch URL over http(s).
   const logoUri = a.logoUri === undefined || a.logoUri === null ? null : guard(() => checkApplicationUrl(string(a.logoUri, `${at}.logoUri`), 'logo URI', { httpsOnly: true, field: 'logoUri' }), `${at}.logoUri`);
-  const launchUrl = a.launchUrl === undefined || a.launchUrl === null ? null : guard(() => checkApplicationUrl(string(a.launchUrl, `${at}.launchUrl`), 'launch URL', { httpsOnly: false, field: 'launchUrl' }), `${at}.launchUrl`);
+  // Left out (a file exported before launch URLs existed): an existing application keeps its own.
+  const launchUrl = a.launchUrl === undefined ? undefined : a.launchUrl === null ? null : guard(() => checkApplicationUrl(string(a.launchUrl, `${at}.launchUrl`), 'launch URL', { httpsOnly: false, field: 'launchUrl' }), `${at}.launchUrl`);
   let secretSha256: string | undefined;
   if (a.secretSha256 !== undefined) {
     secretSha256 = string(a.secretSha256, `${at}.secretSha256`);
@@ -243,7 +244,8 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
     for (const [index, app] of document.applications.entries()) {
       const { rows } = await client.query<ClientRow>('SELECT * FROM oidc_clients WHERE client_id = $1 FOR UPDATE', [app.clientId]);
       const current = rows[0];
-      const values = [app.clientId, app.name, app.public, app.redirectUris, app.postLogoutRedirectUris, app.grantTypes, app.allowHttpRedirectUris, app.resourceServer, app.logoUri, app.enabled, app.launchUrl];
+      const launchUrl = app.launchUrl === undefined ? (current?.launch_url ?? null) : app.launchUrl;
+      const values = [app.clientId, app.name, app.public, app.redirectUris, app.postLogoutRedirectUris, app.grantTypes, app.allowHttpRedirectUris, app.resourceServer, app.logoUri, app.enabled, launchUrl];
       try {
         if (!current) {
           let secret: Buffer | null = null;
@@ -268,7 +270,7 @@ export async function importConfig(deps: TransferDeps, document: ConfigDocument,
           const fields = [
             ['name', current.name, app.name], ['redirectUris', current.redirect_uris, app.redirectUris], ['postLogoutRedirectUris', current.post_logout_redirect_uris, app.postLogoutRedirectUris],
             ['grantTypes', current.grant_types, app.grantTypes], ['allowHttpRedirectUris', current.allow_http_redirect_uris, app.allowHttpRedirectUris],
-            ['resourceServer', current.is_resource_server, app.resourceServer], ['logoUri', current.logo_uri, app.logoUri], ['launchUrl', current.launch_url, app.launchUrl], ['enabled', current.is_enabled, app.enabled],
+            ['resourceServer', current.is_resource_server, app.resourceServer], ['logoUri', current.logo_uri, app.logoUri], ['launchUrl', current.launch_url, launchUrl], ['enabled', current.is_enabled, app.enabled],
             ...(app.secretSha256 ? [['secretSha256', current.secret_sha256?.toString('base64') ?? null, app.secretSha256]] : []),
           ].filter(([, a, b]) => differs(a, b)).map(([field]) => field as string);
           if (fields.length > 0) {
