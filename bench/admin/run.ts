@@ -10,7 +10,6 @@ import { openCliDatabase } from '../../server/src/appliance/cli-database.ts';
 import { verbTarget } from '../../server/src/appliance/verb.ts';
 import { ADMIN_SCOPES } from '../../server/src/admin/scopes.ts';
 import { newApiToken } from '../../server/src/admin/tokens/token-format.ts';
-import { recountSignInHours } from '../../server/src/admin/status/sign-in-hours.ts';
 import { seedVolume } from '../seed.ts';
 import { REPO, startChild, stop } from '../oidc/child.ts';
 
@@ -54,9 +53,6 @@ async function main(): Promise<void> {
        SELECT sha256(('bench-session-' || u.n)::bytea), u.id, now() + interval '7 days', now() + interval '1 day', now() - make_interval(secs => u.n), '10.0.0.1', 'bench'
          FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE username LIKE 'seed%' LIMIT 2000) u`,
     );
-    // The seeded sign-ins lie in the past: count their hours as the minutely job does for new ones.
-    await db.pool.query('DELETE FROM sign_in_hours');
-    await recountSignInHours(db.pool);
     await db.pool.query('VACUUM ANALYZE');
     console.error(`seeded ${USERS} users, ${EVENTS} events and 2,000 sessions in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     const { rows: ids } = await db.pool.query<{ user_id: string; group_id: string }>(
