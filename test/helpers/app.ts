@@ -73,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir: options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-app-')),
     publicUrl: config.http.publicUrl ?? `http://127.0.0.1:${port}`,
     secrets: new SecretBox(masterKeyOf(db)),
+    httpPort: port,
   };
   const domains = await createDomains(ctx);
   for (const domain of domains) domain.defineJobs?.(platform.jobs);

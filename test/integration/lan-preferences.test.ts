@@ -117,7 +117,7 @@ describe('the LAN settings for the next start', () => {
 
   it('refuses the HTTP listener’s own port, next to the port field, saving nothing', async () => {
     const before = (await lanView()).saved;
-    const response = await api.asAdmin({ method: 'PUT', url: '/api/v1/lan', payload: { port: app.ctx.config.http.port } });
+    const response = await api.asAdmin({ method: 'PUT', url: '/api/v1/lan', payload: { port: app.ctx.httpPort } });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'lan_port_taken', field: 'port' });
     expect((await lanView()).saved).toEqual(before);

@@ -13,6 +13,8 @@ export interface AppContext {
   publicUrl: string;
   /** Seals secrets at rest with the master key. */
   secrets: SecretBox;
+  /** The port the HTTP listener binds (settled before start, also with --port 0). */
+  httpPort: number;
 }
 
 /** A domain (identity, OIDC, flows…): its service for other domains, and its HTTP routes. */

@@ -133,6 +133,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       // The config wins; then the address an admin saved in Settings (read once: it is fixed while the process runs).
       publicUrl: choosePublicUrl(config, { saved: await savedPublicUrl(platform.pool), httpHost: config.http.host, httpPort: port, lanPort }),
       secrets: new SecretBox(loadMasterKey({ configured: config.secrets.masterKey, dataDir })),
+      httpPort: port,
     };
     const domains = await createDomains(ctx);
     parts.domains = domains;

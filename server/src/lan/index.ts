@@ -32,7 +32,7 @@ export function createLanDomain(ctx: AppContext, deps: { admin: AdminService }):
         // onRequest: a caller who may not use the API is refused before anything else.
         api.addHook('onRequest', deps.admin.guard);
         statusRoute(api, service, preferences);
-        savePreferencesRoute(api, service, preferences, ctx.config.http.port || Number(new URL(ctx.publicUrl).port));
+        savePreferencesRoute(api, service, preferences, ctx.httpPort);
       });
     });
   }
