@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { HttpError } from './errors.ts';
+import { isLoopback } from './loopback.ts';
 
 export function registerMetrics(app: FastifyInstance, registry: Registry, options: { allowRemote: boolean }): void {
   app.get('/metrics', async (request, reply) => {
@@ -11,9 +12,4 @@ export function registerMetrics(app: FastifyInstance, registry: Registry, option
     }
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

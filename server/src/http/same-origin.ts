@@ -3,7 +3,7 @@
 // every POST; anything but our own origin is refused, and so is a request with neither header (the cheat sheet
 // recommends blocking when both are missing). Scripts (benchmarks, tests, the CLI's peers) send Origin.
 import type { FastifyRequest } from 'fastify';
-import { isLoopback } from './metrics.ts';
+import { isLoopback } from './loopback.ts';
 
 export function comesFromOwnOrigin(request: FastifyRequest, expectedOrigin: string): boolean {
   const fetchSite = request.headers['sec-fetch-site'];

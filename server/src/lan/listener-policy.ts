@@ -5,7 +5,7 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Domain } from '../appliance/context.ts';
 import { HttpError } from '../http/errors.ts';
-import { isLoopback } from '../http/metrics.ts';
+import { isLoopback } from '../http/loopback.ts';
 import { lanServiceOf } from './index.ts';
 import { cameThroughLanListener } from './lan-requests.ts';
 

@@ -4,11 +4,11 @@
 // password. Whoever can start the desktop app can already read its data dir, so this grants nothing new.
 // With no admin yet, it leads to the first-admin setup instead.
 import { timingSafeEqual } from 'node:crypto';
-import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { IdentityService } from '../../identity/index.ts';
 import { BOOTSTRAP_PATH, BOOTSTRAP_TOKEN_ENV, bootstrapTokenDigest } from '../../../../main/src/bootstrap-contract.ts';
 import { recordEvent } from '../audit.ts';
+import { isLoopback } from '../../http/loopback.ts';
 import { desktopAdmin } from './repo.ts';
 import type pg from 'pg';
 
@@ -24,11 +24,6 @@ export function takeBootstrapDigest(env: NodeJS.ProcessEnv = process.env): Buffe
   const token = env[BOOTSTRAP_TOKEN_ENV];
   delete env[BOOTSTRAP_TOKEN_ENV];
   return token ? bootstrapTokenDigest(token) : null;
-}
-
-function isLoopback(address: string): boolean {
-  const plain = address.replace(/^::ffff:/, '');
-  return net.isIPv4(plain) ? plain.startsWith('127.') : plain === '::1';
 }
 
 /** A link's path, query and fragment, without its origin. */
